@@ -1,0 +1,28 @@
+#pragma once
+// What built and runs this process: recorded in every results file and printed by --version.
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lw {
+
+struct BuildInfo {
+  std::string toolkit_version;   // project version
+  std::string git_describe;      // at configure time; "unknown" outside a checkout
+  std::string armadillo_version;
+  std::string blas;              // openblas_get_config()
+  std::string blas_core;         // kernel in use
+  std::string hdf5_version;
+  std::string boost_version;
+  std::string compiler;
+  std::string build_type;
+};
+
+BuildInfo build_info();
+std::string host_name();
+std::string utc_now();  // ISO 8601, e.g. 2026-11-27T17:30:00Z
+
+// Ordered (key, value) pairs for printing and for the results file.
+std::vector<std::pair<std::string, std::string>> build_info_fields(const BuildInfo& info);
+
+}  // namespace lw
