@@ -1,0 +1,202 @@
+#include "train/optimizer.hpp"
+
+#include <cmath>
+
+#include "core/check.hpp"
+
+namespace lw {
+namespace {
+
+constexpr OptimizerKind all_kinds[] = {OptimizerKind::sgd,     OptimizerKind::momentum,
+                                       OptimizerKind::nesterov, OptimizerKind::adagrad,
+                                       OptimizerKind::rmsprop, OptimizerKind::adadelta,
+                                       OptimizerKind::adam};
+constexpr ScheduleKind all_schedules[] = {ScheduleKind::constant, ScheduleKind::step,
+                                          ScheduleKind::exponential, ScheduleKind::inverse_time};
+
+}  // namespace
+
+OptimizerKind parse_optimizer(std::string_view name) {
+  for (OptimizerKind k : all_kinds)
+    if (to_string(k) == name) return k;
+  throw std::invalid_argument(cat("parse_optimizer(): unknown optimizer '", name,
+                                  "' (known: sgd, momentum, nesterov, adagrad, rmsprop, adadelta, "
+                                  "adam)"));
+}
+
+std::string to_string(OptimizerKind kind) {
+  switch (kind) {
+    case OptimizerKind::sgd: return "sgd";
+    case OptimizerKind::momentum: return "momentum";
+    case OptimizerKind::nesterov: return "nesterov";
+    case OptimizerKind::adagrad: return "adagrad";
+    case OptimizerKind::rmsprop: return "rmsprop";
+    case OptimizerKind::adadelta: return "adadelta";
+    case OptimizerKind::adam: return "adam";
+  }
+  return "unknown";
+}
+
+ScheduleKind parse_schedule(std::string_view name) {
+  for (ScheduleKind k : all_schedules)
+    if (to_string(k) == name) return k;
+  throw std::invalid_argument(cat("parse_schedule(): unknown schedule '", name,
+                                  "' (known: constant, step, exponential, inverse_time)"));
+}
+
+std::string to_string(ScheduleKind kind) {
+  switch (kind) {
+    case ScheduleKind::constant: return "constant";
+    case ScheduleKind::step: return "step";
+    case ScheduleKind::exponential: return "exponential";
+    case ScheduleKind::inverse_time: return "inverse_time";
+  }
+  return "unknown";
+}
+
+void validate(const OptimizerConfig& c) {
+  require(c.learning_rate > 0 && std::isfinite(c.learning_rate),
+          cat("optimizer: learning_rate must be > 0 (", c.learning_rate, ")"));
+  require(c.momentum >= 0 && c.momentum < 1,
+          cat("optimizer: momentum must be in [0, 1) (", c.momentum, ")"));
+  require(c.rho > 0 && c.rho < 1, cat("optimizer: rho must be in (0, 1) (", c.rho, ")"));
+  require(c.beta1 >= 0 && c.beta1 < 1, cat("optimizer: beta1 must be in [0, 1) (", c.beta1, ")"));
+  require(c.beta2 >= 0 && c.beta2 < 1, cat("optimizer: beta2 must be in [0, 1) (", c.beta2, ")"));
+  require(c.epsilon > 0, cat("optimizer: epsilon must be > 0 (", c.epsilon, ")"));
+  require(c.weight_decay >= 0, cat("optimizer: weight_decay must be >= 0 (", c.weight_decay, ")"));
+  require(c.clip_norm >= 0, cat("optimizer: clip_norm must be >= 0 (", c.clip_norm, ")"));
+  require(c.gamma > 0, cat("optimizer: gamma must be > 0 (", c.gamma, ")"));
+  require(c.step_size >= 1, cat("optimizer: step_size must be >= 1 (", c.step_size, ")"));
+  require(c.decay >= 0, cat("optimizer: decay must be >= 0 (", c.decay, ")"));
+}
+
+double learning_rate_at(const OptimizerConfig& c, int epoch) {
+  switch (c.schedule) {
+    case ScheduleKind::constant: return c.learning_rate;
+    case ScheduleKind::step: return c.learning_rate * std::pow(c.gamma, epoch / c.step_size);
+    case ScheduleKind::exponential: return c.learning_rate * std::pow(c.gamma, epoch);
+    case ScheduleKind::inverse_time: return c.learning_rate / (1.0 + c.decay * epoch);
+  }
+  return c.learning_rate;
+}
+
+template <class T>
+Optimizer<T>::Optimizer(const OptimizerConfig& config) : config_(config) {
+  validate(config_);
+}
+
+template <class T>
+void Optimizer<T>::begin_step(double learning_rate, double grad_scale) {
+  ++t_;
+  lr_ = learning_rate;
+  scale_ = grad_scale;
+}
+
+template <class T>
+double Optimizer<T>::update(std::size_t slot, arma::Mat<T>& param, const arma::Mat<T>& grad,
+                            bool decay) {
+  require(arma::size(param) == arma::size(grad),
+          cat("Optimizer::update(): parameter is ", param.n_rows, "x", param.n_cols,
+              ", gradient ", grad.n_rows, "x", grad.n_cols));
+  if (slots_.size() <= slot) slots_.resize(slot + 1);
+  Slot& s = slots_[slot];
+  const OptimizerKind kind = config_.kind;
+  const bool needs_s1 = kind != OptimizerKind::sgd;
+  const bool needs_s2 = kind == OptimizerKind::adadelta || kind == OptimizerKind::adam;
+  if (needs_s1 && arma::size(s.s1) != arma::size(param)) s.s1.zeros(param.n_rows, param.n_cols);
+  if (needs_s2 && arma::size(s.s2) != arma::size(param)) s.s2.zeros(param.n_rows, param.n_cols);
+
+  const T lr = static_cast<T>(lr_), scale = static_cast<T>(scale_);
+  const T wd = decay ? static_cast<T>(config_.weight_decay) : T(0);
+  const T mu = static_cast<T>(config_.momentum), rho = static_cast<T>(config_.rho);
+  const T eps = static_cast<T>(config_.epsilon);
+  const T b1 = static_cast<T>(config_.beta1), b2 = static_cast<T>(config_.beta2);
+  const T c1 = static_cast<T>(1.0 / (1.0 - std::pow(config_.beta1, t_)));
+  const T c2 = static_cast<T>(1.0 / (1.0 - std::pow(config_.beta2, t_)));
+  T* p = param.memptr();
+  const T* gp = grad.memptr();
+  T* s1 = s.s1.memptr();
+  T* s2 = s.s2.memptr();
+  double step_sq = 0;
+  for (arma::uword i = 0; i < param.n_elem; ++i) {
+    const T g = scale * gp[i] + wd * p[i];
+    T d = 0;  // the step added to p
+    switch (kind) {
+      case OptimizerKind::sgd: d = -lr * g; break;
+      case OptimizerKind::momentum:
+        s1[i] = mu * s1[i] - lr * g;
+        d = s1[i];
+        break;
+      case OptimizerKind::nesterov: {
+        const T v_old = s1[i];
+        s1[i] = mu * v_old - lr * g;
+        d = -mu * v_old + (T(1) + mu) * s1[i];
+        break;
+      }
+      case OptimizerKind::adagrad:
+        s1[i] += g * g;
+        d = -lr * g / (std::sqrt(s1[i]) + eps);
+        break;
+      case OptimizerKind::rmsprop:
+        s1[i] = rho * s1[i] + (T(1) - rho) * g * g;
+        d = -lr * g / (std::sqrt(s1[i]) + eps);
+        break;
+      case OptimizerKind::adadelta: {
+        s1[i] = rho * s1[i] + (T(1) - rho) * g * g;
+        const T dx = -std::sqrt(s2[i] + eps) / std::sqrt(s1[i] + eps) * g;
+        s2[i] = rho * s2[i] + (T(1) - rho) * dx * dx;
+        d = lr * dx;
+        break;
+      }
+      case OptimizerKind::adam:
+        s1[i] = b1 * s1[i] + (T(1) - b1) * g;
+        s2[i] = b2 * s2[i] + (T(1) - b2) * g * g;
+        d = -lr * (s1[i] * c1) / (std::sqrt(s2[i] * c2) + eps);
+        break;
+    }
+    p[i] += d;
+    step_sq += static_cast<double>(d) * d;
+  }
+  return step_sq;
+}
+
+template <class T>
+double global_gradient_norm(const Gradients<T>& grads) {
+  double sq = 0;
+  for (const auto& g : grads.layers) {
+    for (T v : g.dW) sq += static_cast<double>(v) * v;
+    for (T v : g.db) sq += static_cast<double>(v) * v;
+  }
+  return std::sqrt(sq);
+}
+
+template <class T>
+void apply_gradients(Optimizer<T>& opt, Network<T>& net, const Gradients<T>& grads,
+                     double learning_rate, std::vector<double>* step_sq_norms) {
+  require(grads.layers.size() == net.layers.size(),
+          cat("apply_gradients(): ", grads.layers.size(), " gradients for ", net.layers.size(),
+              " layers"));
+  double scale = 1.0;
+  if (opt.config().clip_norm > 0) {
+    const double norm = global_gradient_norm(grads);
+    if (norm > opt.config().clip_norm) scale = opt.config().clip_norm / norm;
+  }
+  opt.begin_step(learning_rate, scale);
+  if (step_sq_norms) step_sq_norms->resize(net.layers.size());
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const double sq = opt.update(2 * l, net.layers[l].W, grads.layers[l].dW, true);
+    opt.update(2 * l + 1, net.layers[l].b, grads.layers[l].db, false);
+    if (step_sq_norms) (*step_sq_norms)[l] = sq;
+  }
+}
+
+template class Optimizer<float>;
+template class Optimizer<double>;
+template void apply_gradients(Optimizer<float>&, Network<float>&, const Gradients<float>&, double,
+                              std::vector<double>*);
+template void apply_gradients(Optimizer<double>&, Network<double>&, const Gradients<double>&,
+                              double, std::vector<double>*);
+template double global_gradient_norm(const Gradients<float>&);
+template double global_gradient_norm(const Gradients<double>&);
+
+}  // namespace lw

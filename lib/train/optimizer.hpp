@@ -1,0 +1,93 @@
+#pragma once
+// Optimizers and learning-rate schedules. For a parameter p with gradient g (already a batch mean),
+// learning rate r from the schedule, and step count t = 1, 2, ...:
+//   sgd       p -= r g
+//   momentum  v = mu v - r g;  p += v
+//   nesterov  v' = mu v - r g;  p += -mu v + (1 + mu) v';  v = v'          (Sutskever et al. 2013)
+//   adagrad   G += g^2;  p -= r g / (sqrt(G) + eps)
+//   rmsprop   E = rho E + (1 - rho) g^2;  p -= r g / (sqrt(E) + eps)
+//   adadelta  E = rho E + (1 - rho) g^2;  d = -sqrt(D + eps) / sqrt(E + eps) g;
+//             D = rho D + (1 - rho) d^2;  p += r d                          (Zeiler 2012; r = 1)
+//   adam      m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+//             p -= r (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)       (Kingma & Ba 2015)
+// Before the rule: g <- s (g + weight_decay p) for weights (not biases), where s = min(1,
+// clip_norm / |g|_global) when clip_norm > 0 (|g|_global over every gradient of the step).
+// Schedules, by epoch e = 0, 1, ...:
+//   constant r0;  step r0 gamma^floor(e / step_size);  exponential r0 gamma^e;
+//   inverse_time r0 / (1 + decay e)
+#include <armadillo>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nn/network.hpp"
+
+namespace lw {
+
+enum class OptimizerKind { sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam };
+enum class ScheduleKind { constant, step, exponential, inverse_time };
+
+OptimizerKind parse_optimizer(std::string_view name);
+std::string to_string(OptimizerKind kind);
+ScheduleKind parse_schedule(std::string_view name);
+std::string to_string(ScheduleKind kind);
+
+struct OptimizerConfig {
+  OptimizerKind kind = OptimizerKind::sgd;
+  double learning_rate = 0.1;
+  double momentum = 0.9;       // momentum, nesterov
+  double rho = 0.9;            // rmsprop, adadelta decay
+  double beta1 = 0.9;          // adam
+  double beta2 = 0.999;        // adam
+  double epsilon = 1e-8;       // adagrad, rmsprop, adadelta, adam
+  double weight_decay = 0;     // L2 coefficient on weights
+  double clip_norm = 0;        // 0: no clipping
+  ScheduleKind schedule = ScheduleKind::constant;
+  double gamma = 0.5;          // step, exponential
+  int step_size = 10;          // step: epochs between decays
+  double decay = 0.01;         // inverse_time
+};
+
+// Throws std::invalid_argument naming the field and value when out of range.
+void validate(const OptimizerConfig& config);
+
+double learning_rate_at(const OptimizerConfig& config, int epoch);
+
+// The state of one optimizer over a fixed list of parameter slots. State is sized on first use
+// of a slot and reused: a step allocates nothing after the first.
+template <class T>
+class Optimizer {
+ public:
+  explicit Optimizer(const OptimizerConfig& config);
+
+  // Starts step t + 1 with learning rate r; `grad_scale` multiplies every gradient (clipping).
+  void begin_step(double learning_rate, double grad_scale = 1.0);
+  // Updates param in place from grad; decay says whether weight decay applies to this slot.
+  // Returns the squared norm of the step taken (for update ratios).
+  double update(std::size_t slot, arma::Mat<T>& param, const arma::Mat<T>& grad, bool decay);
+
+  const OptimizerConfig& config() const { return config_; }
+  long step() const { return t_; }
+
+ private:
+  struct Slot {
+    arma::Mat<T> s1, s2;  // per-rule state (velocity, accumulators, moments)
+  };
+  OptimizerConfig config_;
+  std::vector<Slot> slots_;
+  long t_ = 0;
+  double lr_ = 0;
+  double scale_ = 1;
+};
+
+// One optimizer step on every W (slot 2l) and b (slot 2l + 1) of net, with the configured
+// clipping and weight decay. step_sq_norms, if given, receives |step of W_l|^2 per layer.
+template <class T>
+void apply_gradients(Optimizer<T>& opt, Network<T>& net, const Gradients<T>& grads,
+                     double learning_rate, std::vector<double>* step_sq_norms = nullptr);
+
+// |g| over every dW and db.
+template <class T>
+double global_gradient_norm(const Gradients<T>& grads);
+
+}  // namespace lw
