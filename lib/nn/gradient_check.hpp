@@ -24,6 +24,8 @@ double max_relative_error(const arma::mat& analytic, const arma::mat& numeric,
                           double floor = 1e-8);
 
 // Checks backward() for every W and b of net against central differences of the loss on (X, Y).
+// The floor is set from the rounding noise of the differences, 1e7 eps_mach max(1, |L|) / eps
+// (about 2e-4 |L| at eps = 1e-5), so tiny entries (deep layers) are judged in absolute terms.
 GradientCheck check_network_gradients(Network<double> net, const arma::mat& X, const arma::mat& Y,
                                       double eps = 1e-5);
 

@@ -83,7 +83,9 @@ double loss_gradient(Loss loss, const arma::Mat<T>& O, const arma::Mat<T>& Y, ar
           y_sum += y[i];
         }
         total += y_sum * lse - y_dot_o;
-        for (arma::uword i = 0; i < n_rows; ++i) d[i] = (d[i] - y[i]) * inv_n;
+        // d/do of (sum y) lse(o) - y.o: (sum y) softmax(o) - y; for one-hot y, softmax - y.
+        const T ys = static_cast<T>(y_sum);
+        for (arma::uword i = 0; i < n_rows; ++i) d[i] = (ys * d[i] - y[i]) * inv_n;
         break;
       }
       case Loss::sigmoid_cross_entropy:

@@ -4,7 +4,7 @@
 // output layer's activation must be identity, and the loss applies softmax / sigmoid itself,
 // in a form that stays finite for logits of any size:
 //   softmax_cross_entropy   l = -sum_i y_i log softmax(o)_i = logsumexp(o) - sum_i y_i o_i
-//                           dL/dO = (softmax(O) - Y) / n
+//                           dL/dO = ((sum_i y_i) softmax(O) - Y) / n   (= softmax - Y, one-hot)
 //   sigmoid_cross_entropy   l = sum_i max(o_i, 0) - o_i y_i + log(1 + exp(-|o_i|))
 //                           dL/dO = (sigmoid(O) - Y) / n
 //   squared_error           l = 1/2 sum_i (o_i - y_i)^2,  dL/dO = (O - Y) / n

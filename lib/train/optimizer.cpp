@@ -98,6 +98,7 @@ double Optimizer<T>::update(std::size_t slot, arma::Mat<T>& param, const arma::M
   require(arma::size(param) == arma::size(grad),
           cat("Optimizer::update(): parameter is ", param.n_rows, "x", param.n_cols,
               ", gradient ", grad.n_rows, "x", grad.n_cols));
+  require(t_ > 0, "Optimizer::update(): call begin_step() first");
   if (slots_.size() <= slot) slots_.resize(slot + 1);
   Slot& s = slots_[slot];
   const OptimizerKind kind = config_.kind;
@@ -161,42 +162,36 @@ double Optimizer<T>::update(std::size_t slot, arma::Mat<T>& param, const arma::M
 }
 
 template <class T>
-double global_gradient_norm(const Gradients<T>& grads) {
+double global_gradient_norm(const std::vector<Parameter<T>>& params) {
   double sq = 0;
-  for (const auto& g : grads.layers) {
-    for (T v : g.dW) sq += static_cast<double>(v) * v;
-    for (T v : g.db) sq += static_cast<double>(v) * v;
-  }
+  for (const auto& p : params)
+    for (T v : *p.grad) sq += static_cast<double>(v) * v;
   return std::sqrt(sq);
 }
 
 template <class T>
-void apply_gradients(Optimizer<T>& opt, Network<T>& net, const Gradients<T>& grads,
-                     double learning_rate, std::vector<double>* step_sq_norms) {
-  require(grads.layers.size() == net.layers.size(),
-          cat("apply_gradients(): ", grads.layers.size(), " gradients for ", net.layers.size(),
-              " layers"));
+void optimizer_step(Optimizer<T>& opt, const std::vector<Parameter<T>>& params,
+                    double learning_rate, std::vector<double>* step_sq_norms) {
   double scale = 1.0;
   if (opt.config().clip_norm > 0) {
-    const double norm = global_gradient_norm(grads);
+    const double norm = global_gradient_norm(params);
     if (norm > opt.config().clip_norm) scale = opt.config().clip_norm / norm;
   }
   opt.begin_step(learning_rate, scale);
-  if (step_sq_norms) step_sq_norms->resize(net.layers.size());
-  for (std::size_t l = 0; l < net.layers.size(); ++l) {
-    const double sq = opt.update(2 * l, net.layers[l].W, grads.layers[l].dW, true);
-    opt.update(2 * l + 1, net.layers[l].b, grads.layers[l].db, false);
-    if (step_sq_norms) (*step_sq_norms)[l] = sq;
+  if (step_sq_norms) step_sq_norms->resize(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const double sq = opt.update(i, *params[i].value, *params[i].grad, params[i].decay);
+    if (step_sq_norms) (*step_sq_norms)[i] = sq;
   }
 }
 
 template class Optimizer<float>;
 template class Optimizer<double>;
-template void apply_gradients(Optimizer<float>&, Network<float>&, const Gradients<float>&, double,
-                              std::vector<double>*);
-template void apply_gradients(Optimizer<double>&, Network<double>&, const Gradients<double>&,
-                              double, std::vector<double>*);
-template double global_gradient_norm(const Gradients<float>&);
-template double global_gradient_norm(const Gradients<double>&);
+template void optimizer_step(Optimizer<float>&, const std::vector<Parameter<float>>&, double,
+                             std::vector<double>*);
+template void optimizer_step(Optimizer<double>&, const std::vector<Parameter<double>>&, double,
+                             std::vector<double>*);
+template double global_gradient_norm(const std::vector<Parameter<float>>&);
+template double global_gradient_norm(const std::vector<Parameter<double>>&);
 
 }  // namespace lw

@@ -10,8 +10,9 @@
 //             D = rho D + (1 - rho) d^2;  p += r d                          (Zeiler 2012; r = 1)
 //   adam      m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
 //             p -= r (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)       (Kingma & Ba 2015)
-// Before the rule: g <- s (g + weight_decay p) for weights (not biases), where s = min(1,
-// clip_norm / |g|_global) when clip_norm > 0 (|g|_global over every gradient of the step).
+// Before the rule: g <- s g + weight_decay p, the decay term for weights only (not biases), where
+// s = min(1, clip_norm / |g|_global) when clip_norm > 0 (|g|_global over every gradient of the
+// step, without the decay term; the decay term is not scaled).
 // Schedules, by epoch e = 0, 1, ...:
 //   constant r0;  step r0 gamma^floor(e / step_size);  exponential r0 gamma^e;
 //   inverse_time r0 / (1 + decay e)
@@ -20,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "nn/network.hpp"
+#include "train/objective.hpp"
 
 namespace lw {
 
@@ -80,14 +81,14 @@ class Optimizer {
   double scale_ = 1;
 };
 
-// One optimizer step on every W (slot 2l) and b (slot 2l + 1) of net, with the configured
-// clipping and weight decay. step_sq_norms, if given, receives |step of W_l|^2 per layer.
+// One optimizer step on every parameter (slot i = params[i]), with the configured clipping and
+// weight decay. step_sq_norms, if given, receives |step|^2 of each parameter.
 template <class T>
-void apply_gradients(Optimizer<T>& opt, Network<T>& net, const Gradients<T>& grads,
-                     double learning_rate, std::vector<double>* step_sq_norms = nullptr);
+void optimizer_step(Optimizer<T>& opt, const std::vector<Parameter<T>>& params,
+                    double learning_rate, std::vector<double>* step_sq_norms = nullptr);
 
-// |g| over every dW and db.
+// |g| over every parameter's gradient.
 template <class T>
-double global_gradient_norm(const Gradients<T>& grads);
+double global_gradient_norm(const std::vector<Parameter<T>>& params);
 
 }  // namespace lw
