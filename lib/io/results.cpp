@@ -1,0 +1,414 @@
+#include "io/results.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <system_error>
+
+#include "core/blas.hpp"
+#include "core/build_info.hpp"
+#include "core/check.hpp"
+#include "io/h5.hpp"
+
+namespace lw {
+namespace {
+
+const char* const status_names[] = {"running", "complete", "diverged", "failed", "interrupted"};
+const char* const stage_names[] = {"initial", "pretrained", "best"};
+
+std::string layer_name(std::size_t layer) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "layer_%02zu", layer);
+  return buf;
+}
+
+struct EpochField {
+  const char* name;
+  double EpochRow::*member;
+  const char* description;
+  const char* units;
+};
+const EpochField epoch_fields[] = {
+    {"train_loss", &EpochRow::train_loss, "training loss of this epoch: mean over its minibatches as trained (dropout on), weighted by batch size", ""},
+    {"train_error", &EpochRow::train_error, "training classification error of this epoch, counted on its minibatches as trained", "fraction"},
+    {"valid_loss", &EpochRow::valid_loss, "loss on the validation set after this epoch, mean over examples", ""},
+    {"valid_error", &EpochRow::valid_error, "classification error on the validation set after this epoch", "fraction"},
+    {"wall_time_s", &EpochRow::wall_time_s, "wall-clock time of this epoch (training and evaluation)", "s"},
+};
+
+struct StepField {
+  const char* name;
+  std::vector<double> StepRow::*member;
+  const char* description;
+  const char* units;
+};
+const StepField step_fields[] = {
+    {"grad_norm_W", &StepRow::grad_norm_W, "per layer: Frobenius norm of dL/dW of the minibatch, before the update", ""},
+    {"grad_norm_b", &StepRow::grad_norm_b, "per layer: Euclidean norm of dL/db of the minibatch, before the update", ""},
+    {"delta_norm", &StepRow::delta_norm, "per layer: Frobenius norm of the back-propagated error dL/dz over the minibatch", ""},
+    {"weight_norm_W", &StepRow::weight_norm_W, "per layer: Frobenius norm of W before the update", ""},
+    {"update_ratio", &StepRow::update_ratio, "per layer: Frobenius norm of this step's change of W divided by that of W", ""},
+    {"act_mean", &StepRow::act_mean, "per layer: mean of the activations a over units and examples of the minibatch", ""},
+    {"act_std", &StepRow::act_std, "per layer: standard deviation of the activations a over units and examples", ""},
+    {"act_saturated", &StepRow::act_saturated,
+     "per layer: fraction of (unit, example) activations saturated: sigmoid/tanh within 1% of a bound, relu zero", "fraction"},
+};
+
+void write_value(const h5::Object& obj, const std::string& name, const ConfigValue& value) {
+  std::visit([&](const auto& v) { h5::write_attr(obj, name, v); }, value);
+}
+
+std::string format_value(const ConfigValue& value) {
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&value)) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", *d);
+    return buf;
+  }
+  if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
+  return std::get<std::string>(value);
+}
+
+bool safe_run_id(const std::string& id) {
+  return !id.empty() && id != "." && id != ".." && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+}  // namespace
+
+std::string to_string(RunStatus status) { return status_names[static_cast<int>(status)]; }
+
+RunStatus parse_run_status(const std::string& name) {
+  for (int i = 0; i < 5; ++i)
+    if (name == status_names[i]) return static_cast<RunStatus>(i);
+  throw std::invalid_argument(
+      cat("parse_run_status(): unknown status (", name, "); known: running, complete, diverged, failed, interrupted"));
+}
+
+std::string config_hash(const std::vector<ConfigEntry>& entries) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (const auto& e : entries)
+    for (const char c : e.key + "=" + format_value(e.value) + "\n") {
+      h ^= static_cast<unsigned char>(c);
+      h *= 0x100000001b3ull;
+    }
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::filesystem::path results_path(const std::filesystem::path& dir, const std::string& run_id) {
+  return dir / (run_id + ".h5");
+}
+std::filesystem::path partial_path(const std::filesystem::path& dir, const std::string& run_id) {
+  return dir / (run_id + ".h5.partial");
+}
+
+struct RunFile::Impl {
+  std::filesystem::path partial, final_path, current;
+  h5::Object file, pretrain, finetune;
+  RunStatus status = RunStatus::running;
+  bool finished = false, has_config = false, has_data = false, has_network = false, has_summary = false;
+  std::vector<std::int64_t> layer_sizes;
+  std::size_t n_layers = 0;  // L
+  h5::Series epoch_epoch, epoch_grad;
+  std::vector<h5::Series> epoch_series;  // parallel to epoch_fields
+  h5::Series step_step, step_epoch, step_loss;
+  std::vector<h5::Series> step_series;  // parallel to step_fields
+  h5::Object pretrain_layer;
+  h5::Series pretrain_epoch, pretrain_loss;
+
+  void require_open(const char* func) const {
+    require(!finished, cat("RunFile::", func, "(): file already finished (", current.string(), ")"));
+  }
+  void close_all() {
+    epoch_series.clear();
+    step_series.clear();
+    for (h5::Series* s : {&epoch_epoch, &epoch_grad, &step_step, &step_epoch, &step_loss, &pretrain_epoch, &pretrain_loss})
+      s->close();
+    pretrain_layer.close();
+    pretrain.close();
+    finetune.close();
+    file.close();
+  }
+};
+
+RunFile::RunFile(const std::filesystem::path& dir, const RunHeader& header, bool overwrite)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  require(safe_run_id(header.run_id), cat("RunFile(): run_id must match [A-Za-z0-9._-]+ (", header.run_id, ")"));
+  m.partial = m.current = partial_path(dir, header.run_id);
+  m.final_path = results_path(dir, header.run_id);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  require_io(!ec, cat("RunFile(): cannot create results file (", m.partial.string(), "): cannot create folder ",
+                      dir.string(), ": ", ec.message()));
+  if (std::filesystem::exists(m.final_path)) {
+    require_io(overwrite, cat("RunFile(): a complete result exists; pass overwrite to replace it (",
+                              m.final_path.string(), ")"));
+    std::filesystem::remove(m.final_path, ec);
+    require_io(!ec, cat("RunFile(): cannot remove old result (", m.final_path.string(), "): ", ec.message()));
+  }
+  m.file = h5::create_file(m.partial, h5::Create::truncate);
+  const h5::Object& f = m.file;
+  h5::write_attr(f, "schema_version", results_schema_version);
+  h5::write_attr(f, "run_id", header.run_id);
+  h5::write_attr(f, "experiment", header.experiment);
+  h5::write_attr(f, "status", to_string(RunStatus::running));
+  h5::write_attr(f, "seed", header.seed);
+  h5::write_attr(f, "created_utc", utc_now());
+  h5::write_attr(f, "command_line", header.command_line);
+  for (const auto& [key, value] : build_info_fields(build_info())) h5::write_attr(f, key, value);
+  h5::write_attr(f, "blas_threads", static_cast<std::int64_t>(blas_threads()));
+  h5::write_attr(f, "host", host_name());
+  m.pretrain = h5::create_group(f, "pretrain");
+  m.finetune = h5::create_group(f, "finetune");
+  h5::flush(f);
+}
+
+RunFile::~RunFile() {
+  if (!impl_ || impl_->finished) return;
+  try {
+    if (impl_->status == RunStatus::running) set_status(RunStatus::failed);
+    impl_->close_all();
+  } catch (...) {  // a destructor must not throw; the file stays .partial
+  }
+}
+
+RunFile::RunFile(RunFile&&) noexcept = default;
+RunFile& RunFile::operator=(RunFile&&) noexcept = default;
+
+void RunFile::write_config(const std::vector<ConfigEntry>& entries) {
+  impl_->require_open("write_config");
+  h5::Object g = h5::create_group(impl_->file, "config");
+  for (const auto& e : entries) {
+    require(!e.key.empty() && e.key != "config_hash" && !h5::has_attr(g, e.key),
+            cat("RunFile::write_config(): empty, reserved or repeated key (", e.key, ")"));
+    write_value(g, e.key, e.value);
+  }
+  h5::write_attr(g, "config_hash", config_hash(entries));
+  impl_->has_config = true;
+}
+
+void RunFile::write_data(const DataInfo& d) {
+  impl_->require_open("write_data");
+  h5::Object g = h5::create_group(impl_->file, "data");
+  h5::write_attr(g, "source", d.source);
+  h5::write_attr(g, "path", d.path);
+  h5::write_attr(g, "n_train", d.n_train);
+  h5::write_attr(g, "n_valid", d.n_valid);
+  h5::write_attr(g, "n_test", d.n_test);
+  h5::write_attr(g, "n_features", d.n_features);
+  h5::write_attr(g, "n_classes", d.n_classes);
+  h5::write_attr(g, "checksum", d.checksum);
+  impl_->has_data = true;
+}
+
+void RunFile::write_network(const NetworkInfo& n) {
+  Impl& m = *impl_;
+  m.require_open("write_network");
+  require(n.depth >= 0 && n.layer_sizes.size() == static_cast<std::size_t>(n.depth) + 2 &&
+              n.activations.size() == static_cast<std::size_t>(n.depth) + 1,
+          cat("RunFile::write_network(): need depth + 2 layer sizes and depth + 1 activations (depth ", n.depth,
+              ", ", n.layer_sizes.size(), " sizes, ", n.activations.size(), " activations)"));
+  for (const auto s : n.layer_sizes) require(s > 0, cat("RunFile::write_network(): layer size must be > 0 (", s, ")"));
+  h5::Object g = h5::create_group(m.file, "network");
+  h5::write_attr(g, "depth", n.depth);
+  h5::write_attr(g, "layer_sizes", n.layer_sizes);
+  h5::write_attr(g, "activations", n.activations);
+  h5::write_attr(g, "loss", n.loss);
+  h5::write_attr(g, "init", n.init);
+  h5::write_attr(g, "pretrain", n.pretrain);
+  h5::write_attr(g, "precision", n.precision);
+  m.layer_sizes = n.layer_sizes;
+  m.n_layers = n.activations.size();
+  const hsize_t L = m.n_layers;
+
+  const h5::Object e = h5::create_group(m.finetune, "epochs");
+  m.epoch_epoch = h5::Series::create(e, "epoch", h5::Dtype::int64, 0, 64);
+  h5::describe(m.epoch_epoch.dataset(), "epoch number, 1-based: row e is written after e passes over the training set");
+  for (const auto& f : epoch_fields) {
+    m.epoch_series.push_back(h5::Series::create(e, f.name, h5::Dtype::float64, 0, 64));
+    h5::describe(m.epoch_series.back().dataset(), f.description, f.units);
+  }
+  m.epoch_grad = h5::Series::create(e, "grad_norm_W_mean", h5::Dtype::float64, L, 64);
+  h5::describe(m.epoch_grad.dataset(), "per layer: mean over every step of the epoch of the Frobenius norm of dL/dW");
+
+  const h5::Object s = h5::create_group(m.finetune, "steps");
+  m.step_step = h5::Series::create(s, "step", h5::Dtype::int64, 0);
+  h5::describe(m.step_step.dataset(), "update number, 0-based; the statistics are taken before this update (0 = at initialisation)");
+  m.step_epoch = h5::Series::create(s, "epoch", h5::Dtype::int64, 0);
+  h5::describe(m.step_epoch.dataset(), "epoch (1-based) the step belongs to");
+  m.step_loss = h5::Series::create(s, "batch_loss", h5::Dtype::float64, 0);
+  h5::describe(m.step_loss.dataset(), "loss of the minibatch before the update, mean over its examples");
+  for (const auto& f : step_fields) {
+    m.step_series.push_back(h5::Series::create(s, f.name, h5::Dtype::float64, L));
+    h5::describe(m.step_series.back().dataset(), f.description, f.units);
+  }
+  m.has_network = true;
+}
+
+void RunFile::begin_pretrain_layer(std::size_t layer, const std::string& scheme, const std::vector<ConfigEntry>& options) {
+  Impl& m = *impl_;
+  m.require_open("begin_pretrain_layer");
+  require(!m.pretrain_layer.is_open(), "RunFile::begin_pretrain_layer(): previous layer not ended");
+  m.pretrain_layer = h5::create_group(m.pretrain, layer_name(layer));
+  h5::write_attr(m.pretrain_layer, "scheme", scheme);
+  for (const auto& o : options) {
+    require(o.key != "scheme" && o.key != "wall_time_s" && !h5::has_attr(m.pretrain_layer, o.key),
+            cat("RunFile::begin_pretrain_layer(): reserved or repeated option (", o.key, ")"));
+    write_value(m.pretrain_layer, o.key, o.value);
+  }
+  m.pretrain_epoch = h5::Series::create(m.pretrain_layer, "epoch", h5::Dtype::int64, 0, 64);
+  h5::describe(m.pretrain_epoch.dataset(), "pretraining epoch of this layer, 1-based");
+  m.pretrain_loss = h5::Series::create(m.pretrain_layer, "loss", h5::Dtype::float64, 0, 64);
+  h5::describe(m.pretrain_loss.dataset(), "the scheme's training loss in this epoch, mean over examples");
+}
+
+void RunFile::append_pretrain_epoch(std::int64_t epoch, double loss) {
+  Impl& m = *impl_;
+  m.require_open("append_pretrain_epoch");
+  require(m.pretrain_layer.is_open(), "RunFile::append_pretrain_epoch(): no pretraining layer begun");
+  m.pretrain_epoch.append(epoch);
+  m.pretrain_loss.append(loss);
+  h5::flush(m.file);
+}
+
+void RunFile::end_pretrain_layer(double wall_time_s) {
+  Impl& m = *impl_;
+  m.require_open("end_pretrain_layer");
+  require(m.pretrain_layer.is_open(), "RunFile::end_pretrain_layer(): no pretraining layer begun");
+  h5::write_attr(m.pretrain_layer, "wall_time_s", wall_time_s);
+  m.pretrain_epoch.close();
+  m.pretrain_loss.close();
+  m.pretrain_layer.close();
+  h5::flush(m.file);
+}
+
+void RunFile::append_epoch(const EpochRow& row) {
+  Impl& m = *impl_;
+  m.require_open("append_epoch");
+  require(m.has_network, "RunFile::append_epoch(): write_network() first");
+  require(row.grad_norm_W_mean.size() == m.n_layers, cat("RunFile::append_epoch(): grad_norm_W_mean needs ",
+                                                          m.n_layers, " values (", row.grad_norm_W_mean.size(), ")"));
+  m.epoch_epoch.append(row.epoch);
+  for (std::size_t i = 0; i < m.epoch_series.size(); ++i) m.epoch_series[i].append(row.*(epoch_fields[i].member));
+  m.epoch_grad.append(row.grad_norm_W_mean);
+  h5::flush(m.file);
+}
+
+void RunFile::append_step(const StepRow& row) {
+  Impl& m = *impl_;
+  m.require_open("append_step");
+  require(m.has_network, "RunFile::append_step(): write_network() first");
+  for (const auto& f : step_fields)
+    require((row.*f.member).size() == m.n_layers,
+            cat("RunFile::append_step(): ", f.name, " needs ", m.n_layers, " values (", (row.*f.member).size(), ")"));
+  m.step_step.append(row.step);
+  m.step_epoch.append(row.epoch);
+  m.step_loss.append(row.batch_loss);
+  for (std::size_t i = 0; i < m.step_series.size(); ++i) m.step_series[i].append(row.*(step_fields[i].member));
+}
+
+template <class T>
+void RunFile::write_weights(WeightStage stage, std::size_t layer, const arma::Mat<T>& W, const arma::Col<T>& b) {
+  Impl& m = *impl_;
+  m.require_open("write_weights");
+  require(m.has_network && layer < m.n_layers, cat("RunFile::write_weights(): write_network() first; layer < L (", layer, ")"));
+  const auto fan_in = static_cast<arma::uword>(m.layer_sizes[layer]);
+  const auto fan_out = static_cast<arma::uword>(m.layer_sizes[layer + 1]);
+  require(W.n_rows == fan_out && W.n_cols == fan_in && b.n_elem == fan_out,
+          cat("RunFile::write_weights(): layer ", layer, " needs W ", fan_out, "x", fan_in, " and b ", fan_out, " (W ",
+              W.n_rows, "x", W.n_cols, ", b ", b.n_elem, ")"));
+  const std::string path = cat("weights/", stage_names[static_cast<int>(stage)], "/", layer_name(layer));
+  const h5::Object g = h5::require_group(m.file, path);
+  for (const char* name : {"W", "b"})
+    if (h5::exists(g, name)) h5::remove(g, name);  // replaced (the space is not reclaimed)
+  h5::describe(h5::write_matrix(g, "W", W), cat("weights of layer ", layer, ", shape (fan_out, fan_in): z = W a + b"));
+  h5::describe(h5::write_vector(g, "b", b), cat("biases of layer ", layer, ", shape (fan_out)"));
+}
+template void RunFile::write_weights<float>(WeightStage, std::size_t, const arma::Mat<float>&, const arma::Col<float>&);
+template void RunFile::write_weights<double>(WeightStage, std::size_t, const arma::Mat<double>&, const arma::Col<double>&);
+
+void RunFile::write_summary(const Summary& s) {
+  impl_->require_open("write_summary");
+  const h5::Object g = h5::require_group(impl_->file, "summary");
+  h5::write_attr(g, "best_epoch", s.best_epoch);
+  h5::write_attr(g, "best_valid_error", s.best_valid_error);
+  h5::write_attr(g, "test_error", s.test_error);
+  h5::write_attr(g, "epochs_run", s.epochs_run);
+  h5::write_attr(g, "stopped_early", s.stopped_early);
+  h5::write_attr(g, "total_wall_time_s", s.total_wall_time_s);
+  impl_->has_summary = true;
+}
+
+void RunFile::set_status(RunStatus status) {
+  impl_->require_open("set_status");
+  h5::write_attr(impl_->file, "status", to_string(status));
+  impl_->status = status;
+}
+
+void RunFile::flush() {
+  impl_->require_open("flush");
+  h5::flush(impl_->file);
+}
+
+std::filesystem::path RunFile::finish(RunStatus status) {
+  Impl& m = *impl_;
+  m.require_open("finish");
+  require(status != RunStatus::running, "RunFile::finish(): the final status cannot be running");
+  if (status == RunStatus::complete)
+    require(m.has_config && m.has_data && m.has_network && m.has_summary,
+            cat("RunFile::finish(): a complete run needs config, data, network and summary written (",
+                m.partial.string(), ")"));
+  set_status(status);
+  h5::flush(m.file);
+  m.close_all();
+  m.finished = true;
+  if (status == RunStatus::complete) {
+    std::error_code ec;
+    std::filesystem::rename(m.partial, m.final_path, ec);
+    require_io(!ec, cat("RunFile::finish(): cannot rename ", m.partial.string(), " to ", m.final_path.string(), ": ",
+                        ec.message()));
+    m.current = m.final_path;
+  }
+  return m.current;
+}
+
+const std::filesystem::path& RunFile::path() const { return impl_->current; }
+RunStatus RunFile::status() const { return impl_->status; }
+
+std::optional<std::string> read_status(const std::filesystem::path& file) {
+  try {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+    const h5::Object f = h5::open_file(file, false);
+    if (!h5::has_attr(f, "status")) return std::nullopt;
+    return h5::read_attr<std::string>(f, "status");
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+bool is_complete(const std::filesystem::path& dir, const std::string& run_id) {
+  return read_status(results_path(dir, run_id)) == std::string("complete");
+}
+
+std::vector<ResultsEntry> list_results(const std::filesystem::path& dir) {
+  std::vector<ResultsEntry> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    for (const std::string suffix : {".h5", ".h5.partial"}) {
+      if (name.size() > suffix.size() && name.ends_with(suffix)) {
+        out.push_back({entry.path(), name.substr(0, name.size() - suffix.size()),
+                       read_status(entry.path()).value_or("unreadable")});
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path.filename() < b.path.filename(); });
+  return out;
+}
+
+}  // namespace lw
