@@ -9,6 +9,7 @@
 
 #include "build_config.hpp"
 #include "core/blas.hpp"
+#include "core/blas_kernel.hpp"
 #include "core/check.hpp"
 
 namespace lw {
@@ -22,6 +23,7 @@ BuildInfo build_info() {
       .armadillo_version = arma::arma_version::as_string(),
       .blas = blas_config(),
       .blas_core = blas_core(),
+      .blas_kernel = blas_kernel_note(),
       .hdf5_version = cat(h5_major, ".", h5_minor, ".", h5_release),
       .boost_version = cat(BOOST_VERSION / 100000, ".", BOOST_VERSION / 100 % 1000, ".",
                            BOOST_VERSION % 100),
@@ -45,10 +47,20 @@ std::string utc_now() {
   return buf;
 }
 
+std::string command_line(int argc, const char* const* argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) s.push_back(' ');
+    s.append(argv[i]);
+  }
+  return s;
+}
+
 std::vector<std::pair<std::string, std::string>> build_info_fields(const BuildInfo& info) {
   return {{"toolkit_version", info.toolkit_version}, {"git_describe", info.git_describe},
           {"armadillo_version", info.armadillo_version}, {"blas", info.blas},
-          {"blas_core", info.blas_core}, {"hdf5_version", info.hdf5_version},
+          {"blas_core", info.blas_core}, {"blas_kernel", info.blas_kernel},
+          {"hdf5_version", info.hdf5_version},
           {"boost_version", info.boost_version}, {"compiler", info.compiler},
           {"build_type", info.build_type}};
 }

@@ -12,6 +12,7 @@ struct BuildInfo {
   std::string armadillo_version;
   std::string blas;              // openblas_get_config()
   std::string blas_core;         // kernel in use
+  std::string blas_kernel;       // how it was chosen: lw::blas_kernel_note() (core/blas_kernel.hpp)
   std::string hdf5_version;
   std::string boost_version;
   std::string compiler;
@@ -21,6 +22,7 @@ struct BuildInfo {
 BuildInfo build_info();
 std::string host_name();
 std::string utc_now();  // ISO 8601, e.g. 2026-11-27T17:30:00Z
+std::string command_line(int argc, const char* const* argv);  // argv joined by spaces
 
 // Ordered (key, value) pairs for printing and for the results file.
 std::vector<std::pair<std::string, std::string>> build_info_fields(const BuildInfo& info);
