@@ -1,0 +1,69 @@
+#pragma once
+// Observer hooks of the training loop (DESIGN.md, Observers and instrumentation). Observers watch:
+// they never change training state. Only on_epoch_end may ask the loop to stop.
+//   on_phase_begin   before the first batch of a phase (fine-tuning, or one pretraining layer)
+//   on_gradient      after backward, before the update: gradients of this step are in place
+//   on_step_end      after the update, with |step|^2 of each parameter (for update ratios)
+//   on_epoch_end     after validation; return false to stop
+//   on_phase_end     after the last epoch, with the outcome
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "train/objective.hpp"
+
+namespace lw {
+
+struct PhaseInfo {
+  std::string name;      // "finetune" or "pretrain"
+  int layer = -1;        // pretraining: the layer being trained
+  std::string scheme;    // pretraining: the scheme
+};
+
+template <class T>
+struct StepEvent {
+  long step = 0;          // 0 for the first batch
+  int epoch = 0;          // 0-based
+  double batch_loss = 0;
+  double learning_rate = 0;
+  const Objective<T>* objective = nullptr;
+  const std::vector<double>* step_sq_norms = nullptr;  // on_step_end only: per Parameter
+};
+
+inline constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
+
+struct EpochMetrics {
+  int epoch = 0;                        // 0-based
+  double train_loss = nan_value;        // mean batch loss over the epoch (as trained: dropout on)
+  double train_error = nan_value;       // fraction misclassified over the epoch's batches
+  double valid_loss = nan_value;        // on the validation set after the epoch
+  double valid_error = nan_value;
+  double wall_time_s = 0;               // of this epoch, training and validation
+};
+
+enum class TrainStatus { complete, diverged, interrupted };
+std::string to_string(TrainStatus status);
+
+struct TrainResult {
+  TrainStatus status = TrainStatus::complete;
+  std::vector<EpochMetrics> epochs;
+  int best_epoch = -1;                  // of the monitored metric; -1 without validation
+  double best_metric = nan_value;
+  bool stopped_early = false;
+  long steps = 0;
+  std::string message;                  // why it diverged or was interrupted
+};
+
+template <class T>
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void on_phase_begin(const PhaseInfo&) {}
+  virtual void on_gradient(const StepEvent<T>&) {}
+  virtual void on_step_end(const StepEvent<T>&) {}
+  virtual bool on_epoch_end(const EpochMetrics&) { return true; }
+  virtual void on_phase_end(const PhaseInfo&, const TrainResult&) {}
+};
+
+}  // namespace lw
