@@ -1,0 +1,77 @@
+#include "instrument/loggers.hpp"
+
+#include <cmath>
+
+#include "core/check.hpp"
+#include "instrument/layer_stats.hpp"
+
+namespace lw {
+
+template <class T>
+ResultsLogger<T>::ResultsLogger(RunFile& file, long every) : file_(file), every_(every) {
+  require(every >= 1, cat("ResultsLogger: log.every must be >= 1 (", every, ")"));
+}
+
+template <class T>
+void ResultsLogger<T>::on_phase_begin(const PhaseInfo& phase) {
+  active_ = phase.name == "finetune";
+}
+
+template <class T>
+void ResultsLogger<T>::on_gradient(const StepEvent<T>& e) {
+  if (!active_) return;
+  const Network<T>* net = e.objective->network();
+  const Gradients<T>* grads = e.objective->gradients();
+  if (!net || !grads) return;
+  if (grad_sum_.size() != grads->layers.size()) grad_sum_.assign(grads->layers.size(), 0.0);
+  for (std::size_t l = 0; l < grads->layers.size(); ++l)
+    grad_sum_[l] += arma::norm(grads->layers[l].dW, "fro");
+  ++grad_count_;
+  if (e.step % every_ != 0) return;
+  LayerStats s = layer_stats(*net, *e.objective->trace(), *grads);
+  row_ = StepRow{.step = e.step,
+                 .epoch = e.epoch + 1,
+                 .batch_loss = e.batch_loss,
+                 .grad_norm_W = std::move(s.grad_norm_W),
+                 .grad_norm_b = std::move(s.grad_norm_b),
+                 .delta_norm = std::move(s.delta_norm),
+                 .weight_norm_W = std::move(s.weight_norm_W),
+                 .update_ratio = std::move(s.update_ratio),
+                 .act_mean = std::move(s.act_mean),
+                 .act_std = std::move(s.act_std),
+                 .act_saturated = std::move(s.act_saturated)};
+  pending_ = true;
+}
+
+template <class T>
+void ResultsLogger<T>::on_step_end(const StepEvent<T>& e) {
+  if (!pending_) return;
+  pending_ = false;
+  if (e.step_sq_norms)
+    for (std::size_t l = 0; l < row_.update_ratio.size() && 2 * l < e.step_sq_norms->size(); ++l)
+      row_.update_ratio[l] = std::sqrt((*e.step_sq_norms)[2 * l]) / row_.weight_norm_W[l];
+  file_.append_step(row_);
+}
+
+template <class T>
+bool ResultsLogger<T>::on_epoch_end(const EpochMetrics& m) {
+  if (!active_) return true;
+  EpochRow row{.epoch = m.epoch + 1,
+               .train_loss = m.train_loss,
+               .train_error = m.train_error,
+               .valid_loss = m.valid_loss,
+               .valid_error = m.valid_error,
+               .wall_time_s = m.wall_time_s,
+               .grad_norm_W_mean = {}};
+  for (double s : grad_sum_)
+    row.grad_norm_W_mean.push_back(grad_count_ > 0 ? s / static_cast<double>(grad_count_) : 0.0);
+  file_.append_epoch(row);
+  std::fill(grad_sum_.begin(), grad_sum_.end(), 0.0);
+  grad_count_ = 0;
+  return true;
+}
+
+template class ResultsLogger<float>;
+template class ResultsLogger<double>;
+
+}  // namespace lw
