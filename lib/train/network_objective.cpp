@@ -20,6 +20,9 @@ NetworkObjective<T>::NetworkObjective(Network<T>& net, const NetworkObjectiveCon
                                       Rng dropout_rng)
     : net_(net), config_(config), rng_(dropout_rng) {
   check_network(net_);
+  require(config_.dropout.size() <= net_.layers.size(),
+          cat("NetworkObjective: ", config_.dropout.size(), " dropout rates for ",
+              net_.layers.size(), " layers"));
   for (double p : config_.dropout)
     require(p >= 0 && p < 1, cat("NetworkObjective: dropout must be in [0, 1) (", p, ")"));
   require(config_.max_norm >= 0,
