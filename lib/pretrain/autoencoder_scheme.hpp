@@ -1,0 +1,30 @@
+#pragma once
+// What the autoencoder-family schemes (ae, dae, sparse_ae, contractive_ae) and the rbm share:
+// their common options, reading them, and training a reconstruction objective with the ONE
+// training loop (train/train.hpp): targets Y = X (the clean input), validation likewise, the
+// shuffle stream ctx.fork("shuffle"), observers see PhaseInfo{"pretrain", layer, scheme}.
+#include <vector>
+
+#include "pretrain/autoencoder.hpp"
+#include "pretrain/scheme.hpp"
+
+namespace lw {
+
+// tied (true): decoder W' = W^T;  loss (cross_entropy | squared_error).
+std::vector<SchemeOption> autoencoder_options();
+
+// AutoencoderConfig with tied and loss read from the options; no noise, no penalties.
+AutoencoderConfig autoencoder_config(const SchemeOptions& options);
+
+// train(objective, {X, X, X_valid, X_valid}, ctx.train_config(n), ctx.fork("shuffle"), ...).
+template <class T>
+TrainResult train_reconstruction(Objective<T>& objective, const LayerTask<T>& task,
+                                 const SchemeContext<T>& ctx);
+
+// The whole autoencoder scheme: encoder from initial_encoder(), AutoencoderObjective with noise
+// from ctx.fork("noise"), trained by train_reconstruction(); returns the trained encoder.
+template <class T>
+SchemeResult<T> pretrain_autoencoder(const LayerTask<T>& task, const SchemeContext<T>& ctx,
+                                     const AutoencoderConfig& config);
+
+}  // namespace lw

@@ -1,0 +1,116 @@
+#include "pretrain/greedy.hpp"
+
+#include <chrono>
+
+#include "core/check.hpp"
+#include "nn/make_network.hpp"
+
+namespace lw {
+
+std::vector<double> LayerReport::loss_by_epoch() const {
+  std::vector<double> out;
+  for (const auto& e : train.epochs) out.push_back(e.train_loss);
+  return out;
+}
+
+std::vector<double> LayerReport::valid_loss_by_epoch() const {
+  std::vector<double> out;
+  for (const auto& e : train.epochs) out.push_back(e.valid_loss);
+  return out;
+}
+
+template <class T>
+arma::Mat<T> layer_forward(const DenseLayer<T>& layer, const arma::Mat<T>& X) {
+  require(X.n_rows == layer.fan_in(), cat("layer_forward(): input has ", X.n_rows,
+                                          " rows, the layer ", layer.fan_in(), " inputs"));
+  arma::Mat<T> A = layer.W * X;
+  activate(layer.act, A, layer.b, A);
+  return A;
+}
+
+template <class T>
+GreedyResult<T> pretrain_greedy(const GreedySpec& spec, const GreedyData<T>& data,
+                                const TrainHooks<T>& hooks) {
+  const Scheme& scheme = find_scheme(spec.scheme);
+  validate_scheme_overrides(spec.options);
+  require(!spec.hidden_sizes.empty(), "pretrain_greedy(): no hidden layers to pretrain");
+  require(data.X.n_cols > 0 && data.X.n_rows > 0, "pretrain_greedy(): empty training set");
+  require(!data.X_valid || data.X_valid->n_rows == data.X.n_rows,
+          cat("pretrain_greedy(): validation set has ", data.X_valid ? data.X_valid->n_rows : 0,
+              " rows, training set ", data.X.n_rows));
+  const SchemeOptions options(scheme, spec.options);
+
+  GreedyResult<T> result;
+  arma::Mat<T> A, A_valid;  // representation of the layer below (A_0 = X: not copied)
+  for (std::size_t l = 0; l < spec.hidden_sizes.size(); ++l) {
+    const arma::Mat<T>& X = l == 0 ? data.X : A;
+    const arma::Mat<T>* X_valid = !data.X_valid ? nullptr : l == 0 ? data.X_valid : &A_valid;
+    const LayerTask<T> task{.X = X,
+                            .X_valid = X_valid,
+                            .fan_out = spec.hidden_sizes[l],
+                            .act = spec.act,
+                            .init = spec.init,
+                            .init_scale = spec.init_scale,
+                            .layer = static_cast<int>(l),
+                            .labels = data.labels,
+                            .valid_labels = data.valid_labels,
+                            .n_classes = data.n_classes};
+    const SchemeContext<T> ctx{.options = options,
+                               .seed = spec.seed,
+                               .layer = static_cast<int>(l),
+                               .observers = hooks.observers,
+                               .stop_requested = hooks.stop_requested};
+    const auto start = std::chrono::steady_clock::now();
+    SchemeResult<T> trained = run_scheme(scheme, task, ctx);
+    LayerReport report{.layer = static_cast<int>(l),
+                       .scheme = scheme.name,
+                       .options = options.effective(),
+                       .train = std::move(trained.train),
+                       .wall_time_s = 0};
+    report.wall_time_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const TrainStatus status = report.train.status;
+    const std::string message = report.train.message;
+    result.reports.push_back(std::move(report));
+    result.layers.push_back(std::move(trained.layer));
+    if (status != TrainStatus::complete) {
+      result.status = status;
+      result.message = cat("pretraining layer ", l, " with ", scheme.name, ": ", message);
+      return result;
+    }
+    if (l + 1 < spec.hidden_sizes.size()) {  // the next layer's clean input
+      arma::Mat<T> next = layer_forward(result.layers.back(), X);
+      if (X_valid) A_valid = layer_forward(result.layers.back(), *X_valid);
+      A = std::move(next);
+    }
+  }
+  return result;
+}
+
+template <class T>
+Network<T> stack_network(std::vector<DenseLayer<T>> hidden, const OutputSpec& output,
+                         std::uint64_t seed) {
+  require(!hidden.empty(), "stack_network(): no hidden layers");
+  require(output.n_outputs > 0, "stack_network(): n_outputs must be > 0");
+  Network<T> net;
+  net.loss = output.loss;
+  net.layers = std::move(hidden);
+  Rng rng = make_rng(seed, "init/output");
+  net.layers.push_back(make_layer<T>(net.layers.back().fan_out(), output.n_outputs, output.act,
+                                     output.init, output.init_scale, rng));
+  check_network(net);
+  return net;
+}
+
+template arma::Mat<float> layer_forward(const DenseLayer<float>&, const arma::Mat<float>&);
+template arma::Mat<double> layer_forward(const DenseLayer<double>&, const arma::Mat<double>&);
+template GreedyResult<float> pretrain_greedy(const GreedySpec&, const GreedyData<float>&,
+                                             const TrainHooks<float>&);
+template GreedyResult<double> pretrain_greedy(const GreedySpec&, const GreedyData<double>&,
+                                              const TrainHooks<double>&);
+template Network<float> stack_network(std::vector<DenseLayer<float>>, const OutputSpec&,
+                                      std::uint64_t);
+template Network<double> stack_network(std::vector<DenseLayer<double>>, const OutputSpec&,
+                                       std::uint64_t);
+
+}  // namespace lw

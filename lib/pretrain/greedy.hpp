@@ -1,0 +1,91 @@
+#pragma once
+// Greedy layer-wise pretraining (Bengio et al. 2007; Hinton et al. 2006; Theano's SdA.py):
+//   A_0 = X
+//   for l = 0 .. depth-1 (bottom-up):
+//     layer_l = scheme.pretrain(A_l -> hidden_sizes[l])   the scheme sees the CLEAN A_l
+//     A_{l+1} = f_l(W_l A_l + b_l)                        (and likewise for the validation set)
+// then the network for fine-tuning is the pretrained stack plus a freshly initialised output
+// layer (stack_network). Fine-tuning itself is the caller's: lw::train with a NetworkObjective,
+// optionally wrapped in FrozenLayersObjective (pretrain/frozen_objective.hpp) to keep the
+// pretrained layers fixed.
+// Randomness: layer l's scheme draws from make_rng(seed, "pretrain/<scheme>/<name>", l) and starts
+// from make_rng(seed, "init/hidden", l); the output layer from make_rng(seed, "init/output"),
+// the stream make_network uses, so every arm of a seed gets the same output weights.
+#include <armadillo>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nn/network.hpp"
+#include "pretrain/scheme.hpp"
+#include "train/train.hpp"
+
+namespace lw {
+
+struct GreedySpec {
+  std::string scheme = {};                     // a registered scheme name
+  std::vector<arma::uword> hidden_sizes = {};  // fan_out of each hidden layer, bottom-up
+  Activation act = Activation::sigmoid;        // hidden activation
+  std::string init = "xavier";                 // encoder initializer
+  double init_scale = std::numeric_limits<double>::quiet_NaN();
+  std::uint64_t seed = 0;
+  OptionOverrides options = {};  // {"pretrain.<scheme>.<key>": value}
+};
+
+template <class T>
+struct GreedyData {
+  const arma::Mat<T>& X;  // n_inputs x n
+  const arma::Mat<T>* X_valid = nullptr;
+  const arma::uvec* labels = nullptr;  // for schemes that need labels
+  const arma::uvec* valid_labels = nullptr;
+  arma::uword n_classes = 0;
+};
+
+// What happened to one layer: for /pretrain/layer_NN in the results file.
+struct LayerReport {
+  int layer = 0;
+  std::string scheme = {};
+  std::vector<std::pair<std::string, std::string>> options = {};  // effective, dotted keys
+  TrainResult train = {};                                         // epochs, status
+  double wall_time_s = 0;
+
+  std::vector<double> loss_by_epoch() const;        // train.epochs[e].train_loss
+  std::vector<double> valid_loss_by_epoch() const;  // NaN entries without validation
+};
+
+template <class T>
+struct GreedyResult {
+  std::vector<DenseLayer<T>> layers;  // the pretrained hidden layers, bottom-up
+  std::vector<LayerReport> reports;   // one per layer trained
+  TrainStatus status = TrainStatus::complete;
+  std::string message;  // why a layer diverged or was interrupted
+};
+
+// Pretrains every hidden layer. Stops after a layer whose training did not complete (diverged or
+// interrupted): status and message say so, and layers/reports hold what was trained so far
+// (including that layer). Options are validated first (validate_scheme_overrides).
+template <class T>
+GreedyResult<T> pretrain_greedy(const GreedySpec& spec, const GreedyData<T>& data,
+                                const TrainHooks<T>& hooks = {});
+
+// f(W X + b) of one layer over a whole set: one BLAS product into the result, bias and activation
+// fused in place.
+template <class T>
+arma::Mat<T> layer_forward(const DenseLayer<T>& layer, const arma::Mat<T>& X);
+
+struct OutputSpec {
+  arma::uword n_outputs = 0;
+  Activation act = Activation::identity;  // identity: logits for the cross-entropies
+  Loss loss = Loss::softmax_cross_entropy;
+  std::string init = "xavier";
+  double init_scale = std::numeric_limits<double>::quiet_NaN();
+};
+
+// hidden layers + an output layer from make_layer(..., make_rng(seed, "init/output")).
+template <class T>
+Network<T> stack_network(std::vector<DenseLayer<T>> hidden, const OutputSpec& output,
+                         std::uint64_t seed);
+
+}  // namespace lw

@@ -1,0 +1,204 @@
+// The scheme contract and registry: options, overrides, errors, extension from outside lib/.
+#include "pretrain/scheme.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "nn/make_network.hpp"
+#include "pretrain/autoencoder_scheme.hpp"
+#include "pretrain/greedy.hpp"
+#include "pretrain_test_data.hpp"
+
+namespace {
+
+// A scheme defined outside the library: proves that adding one needs no library change. An
+// untied, squared-error autoencoder with masking noise of its own option `dropout`.
+template <class T>
+lw::SchemeResult<T> pretrain_toy(const lw::LayerTask<T>& task, const lw::SchemeContext<T>& ctx) {
+  lw::AutoencoderConfig config;
+  config.tied = false;
+  config.loss = lw::Reconstruction::squared_error;
+  config.noise = lw::Noise::masking;
+  config.corruption = ctx.options.real("dropout");
+  return lw::pretrain_autoencoder(task, ctx, config);
+}
+
+[[maybe_unused]] const bool registered = lw::register_scheme(
+    lw::make_scheme(lw::Scheme{.name = "toy_untied_ae",
+                               .summary = "test-only: untied squared-error autoencoder",
+                               .options = {{"dropout", "0.1", "fraction of inputs masked"}}},
+                    [](const auto& task, const auto& ctx) { return pretrain_toy(task, ctx); }));
+
+// Runs f and returns its std::invalid_argument message ("" if it did not throw).
+template <class F>
+std::string error_of(F f) {
+  try {
+    f();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(pretrain_scheme)
+
+BOOST_AUTO_TEST_CASE(a_scheme_registered_from_a_test_file_is_found_by_the_registry_and_driver) {
+  BOOST_TEST(lw::has_scheme("toy_untied_ae"));
+  BOOST_TEST(lw::find_scheme("toy_untied_ae").options.at(0).key == "dropout");
+  const auto data = lw_test::bars_and_stripes<float>(128, 3);
+  const lw::GreedySpec spec{.scheme = "toy_untied_ae",
+                            .hidden_sizes = {6, 5},
+                            .seed = 4,
+                            .options = {{"pretrain.toy_untied_ae.epochs", "2"}}};
+  const auto result = lw::pretrain_greedy(spec, lw::GreedyData<float>{.X = data.X});
+  BOOST_TEST_REQUIRE(result.layers.size() == 2u);
+  BOOST_TEST(result.layers[1].W.n_rows == 5u);
+  BOOST_TEST(result.layers[1].W.n_cols == 6u);
+  BOOST_TEST(result.reports[0].loss_by_epoch().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(encoders_start_from_the_weights_of_the_arm_without_pretraining) {
+  const lw::SchemeOptions options(lw::find_scheme("ae"));
+  const auto net = lw::make_network<float>({.layer_sizes = {16, 8, 8, 2}, .init = "he"}, 5);
+  for (int l = 0; l < 2; ++l) {
+    const arma::fmat X(l == 0 ? 16 : 8, 4, arma::fill::zeros);
+    const lw::LayerTask<float> task{.X = X, .fan_out = 8, .init = "he", .layer = l};
+    const lw::SchemeContext<float> ctx{.options = options, .seed = 5, .layer = l};
+    const auto layer = lw::initial_encoder(task, ctx);
+    BOOST_TEST(arma::approx_equal(layer.W, net.layers[l].W, "absdiff", 0.0f), "layer " << l);
+  }
+  // Named streams of a scheme differ by name and by layer.
+  const lw::SchemeContext<float> c0{.options = options, .seed = 5, .layer = 0};
+  const lw::SchemeContext<float> c1{.options = options, .seed = 5, .layer = 1};
+  BOOST_TEST(c0.fork("noise").next_u64() == lw::make_rng(5, "pretrain/ae/noise", 0).next_u64());
+  BOOST_TEST(c0.fork("noise").next_u64() != c1.fork("noise").next_u64());
+  BOOST_TEST(c0.fork("noise").next_u64() != c0.fork("shuffle").next_u64());
+}
+
+BOOST_AUTO_TEST_CASE(option_types_follow_the_spelling_of_the_default) {
+  BOOST_TEST((lw::option_type({"a", "true", ""}) == lw::OptionType::flag));
+  BOOST_TEST((lw::option_type({"a", "5", ""}) == lw::OptionType::integer));
+  BOOST_TEST((lw::option_type({"a", "1.0", ""}) == lw::OptionType::real));
+  BOOST_TEST((lw::option_type({"a", "1e-3", ""}) == lw::OptionType::real));
+  BOOST_TEST((lw::option_type({"a", "masking", ""}) == lw::OptionType::text));
+}
+
+BOOST_AUTO_TEST_CASE(overrides_replace_defaults_and_getters_are_typed) {
+  const lw::SchemeOptions o(lw::find_scheme("dae"), {{"pretrain.dae.corruption", "0.3"},
+                                                     {"pretrain.dae.tied", "false"},
+                                                     {"pretrain.dae.epochs", "7"},
+                                                     {"pretrain.ae.epochs", "9"}});
+  BOOST_TEST(o.real("corruption") == 0.3);
+  BOOST_TEST(!o.flag("tied"));
+  BOOST_TEST(o.integer("epochs") == 7);
+  BOOST_TEST(o.real("epochs") == 7.0);
+  BOOST_TEST(o.text("noise") == "masking");
+  BOOST_TEST(o.dotted("noise") == "pretrain.dae.noise");
+  BOOST_TEST(contains(error_of([&] { o.real("nope"); }), "corruption"));
+}
+
+BOOST_AUTO_TEST_CASE(effective_options_are_ordered_dotted_pairs_common_first) {
+  const auto e = lw::effective_scheme_options("dae", {{"pretrain.dae.noise", "gaussian"}});
+  BOOST_TEST_REQUIRE(e.size() == 8u);
+  BOOST_TEST(e[0].first == "pretrain.dae.epochs");
+  BOOST_TEST(e[3].first == "pretrain.dae.optimizer");
+  BOOST_TEST(e[4].first == "pretrain.dae.corruption");
+  BOOST_TEST(e[5].first == "pretrain.dae.noise");
+  BOOST_TEST(e[5].second == "gaussian");
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_scheme_is_an_error_listing_the_known_names) {
+  const std::string e1 = error_of([] { lw::find_scheme("denoising"); });
+  const std::string e2 = error_of([] {
+    lw::validate_scheme_overrides({{"pretrain.nope.x", "1"}});
+  });
+  for (const auto& e : {e1, e2}) {
+    BOOST_TEST((contains(e, "denoising") || contains(e, "nope")), e);
+    for (const char* name : {"ae", "dae", "sparse_ae", "contractive_ae", "rbm", "supervised"})
+      BOOST_TEST(contains(e, name), e);
+  }
+  BOOST_TEST(!error_of([] { lw::validate_scheme_overrides({{"finetune.epochs", "1"}}); }).empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_option_is_an_error_listing_the_scheme_options) {
+  const std::string e = error_of([] {
+    lw::validate_scheme_overrides({{"pretrain.dae.corruptoin", "0.1"}});
+  });
+  BOOST_TEST(contains(e, "pretrain.dae.corruptoin"), e);
+  for (const char* key : {"epochs", "batch_size", "learning_rate", "optimizer", "corruption",
+                          "noise", "tied", "loss"})
+    BOOST_TEST(contains(e, key), e);
+}
+
+BOOST_AUTO_TEST_CASE(a_malformed_or_out_of_range_value_names_the_option_and_the_value) {
+  const auto check = [](const std::string& key, const std::string& value) {
+    const std::string e = error_of([&] { lw::validate_scheme_overrides({{key, value}}); });
+    BOOST_TEST(contains(e, key), key << "=" << value << ": " << e);
+    BOOST_TEST(contains(e, "(" + value + ")"), key << "=" << value << ": " << e);
+  };
+  check("pretrain.dae.corruption", "abc");
+  check("pretrain.dae.corruption", "0.3x");
+  check("pretrain.dae.corruption", "1.5");
+  check("pretrain.dae.noise", "pink");
+  check("pretrain.ae.tied", "maybe");
+  check("pretrain.ae.epochs", "2.5");
+  check("pretrain.ae.epochs", "0");
+  check("pretrain.rbm.k", "0");
+  check("pretrain.sparse_ae.rho", "1");
+  check("pretrain.contractive_ae.lambda", "-1");
+  check("pretrain.ae.learning_rate", "nan");
+  const std::string e = error_of([] {
+    lw::validate_scheme_overrides({{"pretrain.ae.optimizer", "adamw"}});
+  });
+  BOOST_TEST(contains(e, "pretrain.ae.optimizer"), e);
+  BOOST_TEST(contains(e, "adam"), e);
+  BOOST_CHECK_NO_THROW(lw::validate_scheme_overrides({{"pretrain.dae.noise", "gaussian"},
+                                                      {"pretrain.dae.corruption", "2.0"},
+                                                      {"pretrain.rbm.k", "10"}}));
+}
+
+BOOST_AUTO_TEST_CASE(registration_rejects_bad_schemes) {
+  const auto fn = [](const auto& task, const auto& ctx) { return pretrain_toy(task, ctx); };
+  BOOST_TEST(!error_of([&] { lw::register_scheme(lw::make_scheme({.name = "dae"}, fn)); }).empty());
+  BOOST_TEST(
+      !error_of([&] { lw::register_scheme(lw::make_scheme({.name = "Bad-Name"}, fn)); }).empty());
+  BOOST_TEST(!error_of([] { lw::register_scheme({.name = "no_functions"}); }).empty());
+  BOOST_TEST(!error_of([&] {
+                lw::register_scheme(
+                    lw::make_scheme({.name = "clash", .options = {{"epochs", "3", "x"}}}, fn));
+              }).empty());
+  BOOST_TEST(!error_of([&] {
+                lw::register_scheme(lw::make_scheme(
+                    {.name = "bad_choice", .options = {{"kind", "a", "x", {"b", "c"}}}}, fn));
+              }).empty());
+  BOOST_TEST(!lw::has_scheme("clash"));
+  BOOST_TEST(!lw::has_scheme("bad_choice"));
+}
+
+BOOST_AUTO_TEST_CASE(the_listing_shows_every_scheme_summary_and_option_default) {
+  std::ostringstream out;
+  lw::write_scheme_list(out);
+  const std::string s = out.str();
+  BOOST_TEST(contains(s, "pretrain.dae.corruption = 0.25"), s);
+  BOOST_TEST(contains(s, "pretrain.rbm.k = 1"), s);
+  BOOST_TEST(contains(s, "masking, gaussian, salt_pepper"), s);
+  for (const auto& scheme : lw::schemes()) BOOST_TEST(contains(s, scheme.summary), scheme.name);
+}
+
+BOOST_AUTO_TEST_CASE(a_scheme_that_needs_labels_refuses_to_run_without_them) {
+  const auto data = lw_test::bars_and_stripes<float>(64, 3);
+  const lw::GreedySpec spec{.scheme = "supervised", .hidden_sizes = {4}};
+  const std::string e =
+      error_of([&] { lw::pretrain_greedy(spec, lw::GreedyData<float>{.X = data.X}); });
+  BOOST_TEST(contains(e, "label"), e);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
