@@ -1,0 +1,77 @@
+// evaluate: loads a saved network (a checkpoint written by depth_sweep --log.model, or by
+// lw::save_network) and reports its loss and classification error on a dataset split.
+//   evaluate --model results/quick/d2-xavier-s01.model.h5 [--split test] [--data.source ...]
+// Bad options exit with status 2; unreadable files with status 1.
+#include <cstdio>
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "core/check.hpp"
+#include "io/datasets.hpp"
+#include "train/checkpoint.hpp"
+#include "train/network_objective.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+template <class T>
+int evaluate(const std::string& model, const lw::Dataset& d, const std::string& split) {
+  lw::Network<T> net = lw::load_network<T>(model);
+  if (net.n_inputs() != d.n_features())
+    throw std::invalid_argument(lw::cat("--model: ", model, " takes ", net.n_inputs(),
+                                        " inputs but the data has ", d.n_features(), " features"));
+  const arma::Mat<T> X = arma::conv_to<arma::Mat<T>>::from(d.X);
+  const arma::Mat<T> Y = arma::conv_to<arma::Mat<T>>::from(lw::one_hot(d.y, net.n_outputs()));
+  lw::NetworkObjective<T> objective(net, {}, lw::Rng(0));
+  const lw::BatchResult r = objective.evaluate(X, Y);
+  std::printf("model %s\nsplit %s: %llu examples\nloss %.6f\n", model.c_str(), split.c_str(),
+              static_cast<unsigned long long>(d.n_examples()), r.loss);
+  if (r.errors >= 0)
+    std::printf("error %.4f%% (%lld misclassified)\n",
+                100.0 * static_cast<double>(r.errors) / static_cast<double>(d.n_examples()),
+                static_cast<long long>(r.errors));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  lw::DataConfig data;
+  std::string model, split = "test";
+  std::uint64_t seed = 1;
+  po::options_description opts("evaluate: a saved network's loss and error on a dataset split");
+  opts.add_options()("help,h", "show this help")
+      ("model", po::value(&model), "network checkpoint (.h5) to evaluate (required)")
+      ("split", po::value(&split)->default_value(split), "train, valid or test")
+      ("seed", po::value(&seed)->default_value(seed), "seed of the split (shuffled splits only)");
+  lw::describe_options(opts, data);
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, opts), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << opts << "\n";
+      return 0;
+    }
+    lw::require(!model.empty(), "--model: a checkpoint file is required");
+    lw::require(split == "train" || split == "valid" || split == "test",
+                lw::cat("--split: '", split, "' must be train, valid or test"));
+    lw::validate(data);
+  } catch (const std::exception& e) {
+    std::cerr << "evaluate: " << e.what() << "\n(see evaluate --help)\n";
+    return 2;
+  }
+  try {
+    const lw::Split s = lw::load_split(data, seed);
+    const lw::Dataset& d = split == "train" ? s.train : split == "valid" ? s.valid : s.test;
+    if (lw::checkpoint_precision(model) == "float64") return evaluate<double>(model, d, split);
+    return evaluate<float>(model, d, split);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "evaluate: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "evaluate: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,182 @@
+// gradient_probe: vanishing gradients at initialisation, in seconds. No training: for each depth,
+// arm and activation it builds the network (the arm's initializer for the hidden layers, xavier
+// for the output layer, as depth_sweep does), runs a few batches of real data forward and
+// backward, and writes the mean per-layer statistics to <results>/<experiment>/gradient_probe.h5:
+//   /probe/<activation>/<arm>/depth_NN   datasets grad_norm_W, grad_norm_b, delta_norm,
+//                                        weight_norm_W, act_mean, act_std, act_saturated (L);
+//                                        attrs depth, arm, activation, ratio_first_last
+// and prints the ratio ||dL/dW_0|| / ||dL/dW_out|| by depth. A saved network (depth_sweep
+// --log.model, e.g. a pretrained stack after fine-tuning) is probed with --load FILE.
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "core/blas.hpp"
+#include "core/blas_kernel.hpp"
+#include "core/build_info.hpp"
+#include "core/check.hpp"
+#include "experiment/config.hpp"
+#include "experiment/probe.hpp"
+#include "io/datasets.hpp"
+#include "io/h5.hpp"
+#include "nn/init.hpp"
+#include "nn/make_network.hpp"
+#include "train/checkpoint.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct ProbeConfig {
+  std::string experiment = "gradient_probe", results = "results";
+  std::string depths = "1-20", inits = "uniform,xavier", activations = "sigmoid";
+  long width = 256, batch_size = 128, batches = 4;
+  long seed = 1;
+  std::string output_init = "xavier";
+  std::vector<std::string> load;
+  int threads = 0;
+  std::string blas_kernel;
+  lw::DataConfig data;
+};
+
+void write_stats(const lw::h5::Object& g, const lw::ProbeResult& r) {
+  const auto put = [&](const char* name, const std::vector<double>& v, const char* what,
+                       const char* units) {
+    lw::h5::describe(lw::h5::write_vector(g, name, arma::vec(v)), what, units);
+  };
+  put("grad_norm_W", r.mean.grad_norm_W, "per layer: ||dL/dW||_F, mean over the batches", "");
+  put("grad_norm_b", r.mean.grad_norm_b, "per layer: ||dL/db||_2, mean over the batches", "");
+  put("delta_norm", r.mean.delta_norm,
+      "per layer: ||dL/dz||_F / sqrt(batch), the back-propagated error, mean over the batches", "");
+  put("weight_norm_W", r.mean.weight_norm_W, "per layer: ||W||_F", "");
+  put("act_mean", r.mean.act_mean, "per layer: mean of the layer's output", "");
+  put("act_std", r.mean.act_std, "per layer: standard deviation of the layer's output", "");
+  put("act_saturated", r.mean.act_saturated, "per layer: fraction of saturated units", "fraction");
+  lw::h5::write_attr(g, "ratio_first_last", r.ratio_first_last);
+  lw::h5::write_attr(g, "n_batches", static_cast<std::int64_t>(r.n_batches));
+  lw::h5::write_attr(g, "batch_size", static_cast<std::int64_t>(r.batch_size));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ProbeConfig c;
+  po::options_description opts(
+      "gradient_probe: per-layer gradient norms at initialisation by depth (no training)");
+  opts.add_options()("help,h", "show this help")
+      ("experiment", po::value(&c.experiment)->default_value(c.experiment), "results subfolder")
+      ("results", po::value(&c.results)->default_value(c.results), "results root folder")
+      ("depths", po::value(&c.depths)->default_value(c.depths), "hidden layers, e.g. 1-20")
+      ("inits", po::value(&c.inits)->default_value(c.inits), "initializers to compare")
+      ("activations", po::value(&c.activations)->default_value(c.activations),
+       "hidden activations")
+      ("width", po::value(&c.width)->default_value(c.width), "hidden width")
+      ("batch_size", po::value(&c.batch_size)->default_value(c.batch_size), "examples per batch")
+      ("batches", po::value(&c.batches)->default_value(c.batches), "batches averaged")
+      ("seed", po::value(&c.seed)->default_value(c.seed), "seed of the weights")
+      ("output_init", po::value(&c.output_init)->default_value(c.output_init),
+       "initializer of the output layer")
+      ("load", po::value(&c.load)->composing(),
+       "also probe a saved network (checkpoint .h5); repeatable")
+      ("threads", po::value(&c.threads)->default_value(c.threads), "BLAS threads; 0: default")
+      ("blas-kernel", po::value(&c.blas_kernel),
+       "OpenBLAS kernel: auto (default), default (OpenBLAS's choice) or a core name");
+  lw::describe_options(opts, c.data);
+  std::vector<long> depths;
+  std::vector<std::string> inits, acts;
+  try {
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, opts), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << opts << "\n";
+      return 0;
+    }
+    depths = lw::parse_int_list("depths", c.depths);
+    for (long d : depths) lw::require(d >= 1, lw::cat("--depths: must be >= 1 (", d, ")"));
+    inits = lw::parse_name_list("inits", c.inits);
+    for (const auto& i : inits) lw::find_initializer(i);
+    acts = lw::parse_name_list("activations", c.activations);
+    for (const auto& a : acts) lw::parse_activation(a);
+    lw::require(c.width >= 1, lw::cat("--width: must be >= 1 (", c.width, ")"));
+    lw::require(c.batch_size >= 1 && c.batches >= 1, "--batch_size and --batches must be >= 1");
+    lw::validate(c.data);
+  } catch (const std::exception& e) {
+    std::cerr << "gradient_probe: " << e.what() << "\n(see gradient_probe --help)\n";
+    return 2;
+  }
+  lw::select_blas_kernel(argc, argv, c.blas_kernel);
+  if (c.threads > 0) lw::set_blas_threads(c.threads);
+  try {
+    const lw::Split split = lw::load_split(c.data, static_cast<std::uint64_t>(c.seed));
+    const arma::uword need = static_cast<arma::uword>(c.batch_size * c.batches);
+    lw::require(split.train.n_examples() >= need,
+                lw::cat("--batches x --batch_size: need ", need, " training examples, have ",
+                        split.train.n_examples()));
+    const arma::fmat X = split.train.X.cols(0, need - 1);
+    const arma::fmat Y = lw::one_hot(split.train.y.head(need), split.info.n_classes);
+
+    const fs::path dir = fs::path(c.results) / c.experiment;
+    fs::create_directories(dir);
+    const fs::path final_path = dir / "gradient_probe.h5", tmp = dir / "gradient_probe.h5.partial";
+    lw::h5::Object file = lw::h5::create_file(tmp, lw::h5::Create::truncate);
+    for (const auto& [k, v] : lw::build_info_fields(lw::build_info()))
+      lw::h5::write_attr(file, k, v);
+    lw::h5::write_attr(file, "command_line", lw::command_line(argc, argv));
+    lw::h5::write_attr(file, "created_utc", lw::utc_now());
+    lw::h5::write_attr(file, "seed", static_cast<std::int64_t>(c.seed));
+    lw::h5::write_attr(file, "data_checksum", split.info.checksum);
+
+    std::printf("||dL/dW_0|| / ||dL/dW_output|| at initialisation "
+                "(width %ld, %ld x %ld examples)\n%6s", c.width, c.batches, c.batch_size, "depth");
+    for (const auto& a : acts)
+      for (const auto& i : inits) std::printf(" %18s", (a + "/" + i).c_str());
+    std::printf("\n");
+    for (long depth : depths) {
+      std::printf("%6ld", depth);
+      for (const auto& a : acts)
+        for (const auto& i : inits) {
+          lw::NetworkSpec spec;
+          spec.layer_sizes.push_back(split.info.n_features);
+          for (long d = 0; d < depth; ++d) spec.layer_sizes.push_back(c.width);
+          spec.layer_sizes.push_back(split.info.n_classes);
+          spec.hidden = lw::parse_activation(a);
+          spec.init = i;
+          spec.output_init = c.output_init;
+          const auto net = lw::make_network<float>(spec, static_cast<std::uint64_t>(c.seed));
+          const lw::ProbeResult r = lw::probe_gradients(net, X, Y, c.batch_size, c.batches);
+          char name[32];
+          std::snprintf(name, sizeof name, "depth_%02ld", depth);
+          const lw::h5::Object g = lw::h5::require_group(file, "probe/" + a + "/" + i + "/" + name);
+          lw::h5::write_attr(g, "depth", static_cast<std::int64_t>(depth));
+          lw::h5::write_attr(g, "arm", i);
+          lw::h5::write_attr(g, "activation", a);
+          write_stats(g, r);
+          std::printf(" %18.3e", r.ratio_first_last);
+        }
+      std::printf("\n");
+    }
+    for (const auto& path : c.load) {
+      const auto net = lw::load_network<float>(path);
+      const lw::ProbeResult r = lw::probe_gradients(net, X, Y, c.batch_size, c.batches);
+      const lw::h5::Object g =
+          lw::h5::require_group(file, "loaded/" + fs::path(path).filename().string());
+      lw::h5::write_attr(g, "depth", static_cast<std::int64_t>(net.depth()));
+      lw::h5::write_attr(g, "file", path);
+      write_stats(g, r);
+      std::printf("%s (depth %zu): ratio %.3e\n", path.c_str(), net.depth(), r.ratio_first_last);
+    }
+    file.close();
+    fs::rename(tmp, final_path);
+    std::printf("written: %s\n", final_path.string().c_str());
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "gradient_probe: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "gradient_probe: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

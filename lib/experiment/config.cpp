@@ -1,0 +1,262 @@
+#include "experiment/config.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/check.hpp"
+#include "nn/activation.hpp"
+#include "train/optimizer.hpp"
+#include "train/train.hpp"
+
+namespace po = boost::program_options;
+
+namespace lw {
+namespace {
+
+template <class V>
+po::typed_value<V>* bind(V& field) {
+  return po::value(&field)->default_value(field);
+}
+
+po::typed_value<bool>* bind_flag(bool& field) {
+  return po::value(&field)->default_value(field)->implicit_value(true);
+}
+
+// Typed value of one parsed option, for /config and the echo.
+ConfigValue to_config_value(const boost::any& v) {
+  if (auto* p = boost::any_cast<int>(&v)) return static_cast<std::int64_t>(*p);
+  if (auto* p = boost::any_cast<long>(&v)) return static_cast<std::int64_t>(*p);
+  if (auto* p = boost::any_cast<std::int64_t>(&v)) return *p;
+  if (auto* p = boost::any_cast<arma::uword>(&v)) return static_cast<std::int64_t>(*p);
+  if (auto* p = boost::any_cast<double>(&v)) return *p;
+  if (auto* p = boost::any_cast<bool>(&v)) return *p;
+  if (auto* p = boost::any_cast<std::string>(&v)) return *p;
+  return std::string("?");
+}
+
+}  // namespace
+
+po::options_description describe_options(ExperimentConfig& c) {
+  po::options_description grid("Grid and run options");
+  grid.add_options()
+      ("experiment", bind(c.experiment), "name of the experiment: its results subfolder")
+      ("results", bind(c.results), "results root folder")
+      ("depths", bind(c.depths), "numbers of hidden layers, e.g. 1,2,3 or 1-5")
+      ("inits", bind(c.inits),
+       "arms: initializers (uniform, xavier, he, ...) and/or pretraining schemes (ae, dae, ...)")
+      ("seeds", bind(c.seeds), "seeds, e.g. 1-3 or 1,5,9")
+      ("activations", bind(c.activations),
+       "hidden activations: identity, sigmoid, tanh, relu, leaky_relu, softsign")
+      ("width", bind(c.widths), "hidden layer widths, e.g. 500 or 500,1000")
+      ("output_init", bind(c.output_init), "initializer of the output layer (every arm)")
+      ("pretrain_init", bind(c.pretrain_init), "initial encoder weights of pretrained arms")
+      ("init_scale", bind(c.init_scale),
+       "a of uniform_scaled, sigma of normal, gain of orthogonal; 0: their defaults")
+      ("precision", bind(c.precision), "float32 or float64")
+      ("threads", bind(c.threads), "BLAS threads; 0: OpenBLAS's default")
+      ("overwrite", bind_flag(c.overwrite), "redo runs whose complete results exist");
+  po::options_description data("Data [data]");
+  describe_options(data, c.data);
+  po::options_description ft("Fine-tuning [finetune]");
+  auto& f = c.finetune;
+  ft.add_options()
+      ("finetune.epochs", bind(f.epochs), "maximum epochs")
+      ("finetune.batch_size", bind(f.batch_size), "minibatch size")
+      ("finetune.learning_rate", bind(f.learning_rate), "learning rate (> 0)")
+      ("finetune.optimizer", bind(f.optimizer),
+       "sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam")
+      ("finetune.momentum", bind(f.momentum), "momentum / nesterov coefficient")
+      ("finetune.weight_decay", bind(f.weight_decay), "L2 weight decay on weights")
+      ("finetune.clip_norm", bind(f.clip_norm), "clip the global gradient norm; 0: off")
+      ("finetune.schedule", bind(f.schedule),
+       "learning-rate schedule by epoch: constant, step, exponential, inverse_time")
+      ("finetune.gamma", bind(f.gamma), "decay factor of step and exponential schedules")
+      ("finetune.step_size", bind(f.step_size), "epochs between step-schedule decays")
+      ("finetune.decay", bind(f.decay), "inverse_time decay: r0 / (1 + decay * epoch)")
+      ("finetune.dropout", bind(f.dropout), "dropout rate of hidden layers, in [0, 1)")
+      ("finetune.input_dropout", bind(f.input_dropout), "dropout rate of the input, in [0, 1)")
+      ("finetune.max_norm", bind(f.max_norm), "max-norm bound on each unit's weights; 0: off")
+      ("finetune.patience", bind(f.patience),
+       "early stopping: epochs without improvement; 0: never stop early")
+      ("finetune.min_delta", bind(f.min_delta), "early stopping: minimum improvement")
+      ("finetune.monitor", bind(f.monitor), "early-stopping metric: valid_error or valid_loss")
+      ("finetune.noise_sd", bind(f.noise_sd), "augmentation: Gaussian input noise sd; 0: off")
+      ("finetune.max_shift", bind(f.max_shift), "augmentation: random image shifts (pixels)");
+  po::options_description pre("Pretraining [pretrain]");
+  pre.add_options()
+      ("pretrain.freeze", bind_flag(c.pretrain.freeze),
+       "after pretraining, train only the output layer");
+  po::options_description log("Logging [log]");
+  log.add_options()
+      ("log.every", bind(c.log.every), "layer statistics every N steps (and at step 0)")
+      ("log.weights", bind_flag(c.log.weights), "store initial, pretrained and best weights")
+      ("log.model", bind_flag(c.log.model),
+       "save each run's best network as <run_id>.model.h5 (for build/bin/evaluate)");
+  po::options_description all;
+  all.add(grid).add(data).add(ft).add(pre).add(log);
+  return all;
+}
+
+std::vector<long> parse_int_list(const std::string& option, const std::string& text) {
+  std::vector<long> out;
+  std::stringstream in(text);
+  std::string item;
+  const auto bad = [&] {
+    return std::invalid_argument(cat("--", option, ": '", text,
+                                     "' is not a list of whole numbers such as 1,2,3 or 1-5"));
+  };
+  while (std::getline(in, item, ',')) {
+    if (item.empty()) throw bad();
+    const auto dash = item.find('-', 1);
+    try {
+      std::size_t used = 0;
+      if (dash == std::string::npos) {
+        out.push_back(std::stol(item, &used));
+        if (used != item.size()) throw bad();
+      } else {
+        const long lo = std::stol(item.substr(0, dash), &used);
+        if (used != dash) throw bad();
+        const std::string rest = item.substr(dash + 1);
+        const long hi = std::stol(rest, &used);
+        if (used != rest.size() || hi < lo) throw bad();
+        for (long v = lo; v <= hi; ++v) out.push_back(v);
+      }
+    } catch (const std::logic_error&) {
+      throw bad();
+    }
+  }
+  if (out.empty()) throw bad();
+  return out;
+}
+
+std::vector<std::string> parse_name_list(const std::string& option, const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    require(b != std::string::npos, cat("--", option, ": empty name in '", text, "'"));
+    out.push_back(item.substr(b, e - b + 1));
+  }
+  require(!out.empty(), cat("--", option, ": the list is empty"));
+  return out;
+}
+
+ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& cfg,
+                           const po::options_description& extra) {
+  ParsedArgs parsed;
+  po::options_description generic("General");
+  generic.add_options()
+      ("help,h", "show this help and exit")
+      ("version", "show versions and exit")
+      ("config", po::value(&parsed.config_file), "INI file of options (command line wins)")
+      ("dry-run", "list the runs of the grid and their files, run nothing")
+      ("list-schemes", "list the pretraining schemes and their options");
+  po::options_description settings = describe_options(cfg);
+  settings.add(extra);
+  po::options_description all;
+  all.add(generic).add(settings);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).run(), vm);
+    if (vm.count("config")) {
+      const std::string file = vm["config"].as<std::string>();
+      require(std::filesystem::is_regular_file(file),
+              cat("--config: cannot read '", file, "' (no such file)"));
+      std::ifstream in(file);
+      require(in.good(), cat("--config: cannot read '", file, "'"));
+      try {
+        po::store(po::parse_config_file(in, settings, false), vm);
+      } catch (const po::error& e) {
+        throw std::invalid_argument(cat("--config ", file, ": ", e.what()));
+      }
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw std::invalid_argument(e.what());
+  }
+  parsed.help = vm.count("help") > 0;
+  parsed.version = vm.count("version") > 0;
+  parsed.dry_run = vm.count("dry-run") > 0;
+  parsed.list_schemes = vm.count("list-schemes") > 0;
+  for (const auto& opt : settings.options()) {
+    const std::string& key = opt->long_name();
+    if (vm.count(key)) parsed.effective.push_back({key, to_config_value(vm[key].value())});
+  }
+  return parsed;
+}
+
+void validate(const ExperimentConfig& c) {
+  for (long d : parse_int_list("depths", c.depths))
+    require(d >= 1 && d <= 100, cat("--depths: depth must be between 1 and 100 (", d, ")"));
+  for (long s : parse_int_list("seeds", c.seeds))
+    require(s >= 0, cat("--seeds: seeds must be >= 0 (", s, ")"));
+  for (long w : parse_int_list("width", c.widths))
+    require(w >= 1, cat("--width: width must be >= 1 (", w, ")"));
+  for (const auto& a : parse_name_list("activations", c.activations)) {
+    try {
+      parse_activation(a);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(cat("--activations: ", e.what()));
+    }
+  }
+  parse_name_list("inits", c.inits);
+  require(!c.experiment.empty() &&
+              c.experiment.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789._-") == std::string::npos,
+          cat("--experiment: '", c.experiment, "' must be a non-empty name of letters, digits, . _ -"));
+  require(c.precision == "float32" || c.precision == "float64",
+          cat("--precision: '", c.precision, "' must be float32 or float64"));
+  require(c.threads >= 0, cat("--threads: must be >= 0 (", c.threads, ")"));
+  require(c.init_scale >= 0, cat("--init_scale: must be >= 0 (", c.init_scale, ")"));
+  require(c.log.every >= 1, cat("--log.every: must be >= 1 (", c.log.every, ")"));
+  const auto& f = c.finetune;
+  require(f.epochs >= 1, cat("--finetune.epochs: must be >= 1 (", f.epochs, ")"));
+  require(f.batch_size >= 1, cat("--finetune.batch_size: must be >= 1 (", f.batch_size, ")"));
+  require(f.learning_rate > 0,
+          cat("--finetune.learning_rate: must be > 0 (", f.learning_rate, ")"));
+  require(f.dropout >= 0 && f.dropout < 1,
+          cat("--finetune.dropout: must be in [0, 1) (", f.dropout, ")"));
+  require(f.input_dropout >= 0 && f.input_dropout < 1,
+          cat("--finetune.input_dropout: must be in [0, 1) (", f.input_dropout, ")"));
+  require(f.patience >= 0, cat("--finetune.patience: must be >= 0 (", f.patience, ")"));
+  require(f.max_norm >= 0, cat("--finetune.max_norm: must be >= 0 (", f.max_norm, ")"));
+  require(f.noise_sd >= 0, cat("--finetune.noise_sd: must be >= 0 (", f.noise_sd, ")"));
+  require(f.max_shift >= 0, cat("--finetune.max_shift: must be >= 0 (", f.max_shift, ")"));
+  const auto rethrow = [](const char* option, const auto& parse, const std::string& v) {
+    try {
+      parse(v);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(cat("--", option, ": ", e.what()));
+    }
+  };
+  rethrow("finetune.optimizer", [](const std::string& v) { parse_optimizer(v); }, f.optimizer);
+  rethrow("finetune.schedule", [](const std::string& v) { parse_schedule(v); }, f.schedule);
+  rethrow("finetune.monitor", [](const std::string& v) { parse_monitor(v); }, f.monitor);
+  validate(c.data);
+}
+
+}  // namespace lw
+
+#include "pretrain/scheme.hpp"
+
+namespace lw {
+
+po::options_description describe_scheme_options(std::map<std::string, std::string>& overrides) {
+  po::options_description d("Pretraining schemes [pretrain.<scheme>] (see --list-schemes)");
+  for (const auto& scheme : schemes()) {
+    std::vector<SchemeOption> all = common_scheme_options();
+    all.insert(all.end(), scheme.options.begin(), scheme.options.end());
+    for (const auto& opt : all) {
+      const std::string key = "pretrain." + scheme.name + "." + opt.key;
+      d.add_options()(key.c_str(),
+                      po::value<std::string>()->notifier(
+                          [&overrides, key](const std::string& v) { overrides[key] = v; }),
+                      cat(opt.help, " (default ", opt.default_value, ")").c_str());
+    }
+  }
+  return d;
+}
+
+}  // namespace lw

@@ -1,0 +1,96 @@
+#pragma once
+// The configuration of an experiment: nested structs whose default member initialisers are the
+// only defaults. Boost.Program_options binds each field to an option named <section>.<key>
+// (top-level grid options have no section). Precedence: command line, then --config FILE (INI,
+// sections match the dots: [finetune] epochs = 30), then the defaults.
+// Lists: depths "1,2,3" or "1-5"; seeds likewise; inits, activations "a,b,c"; widths "500,1000".
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "io/data_config.hpp"
+#include "io/results.hpp"
+
+namespace lw {
+
+struct FinetuneConfig {
+  int epochs = 30;
+  long batch_size = 64;
+  double learning_rate = 0.1;
+  std::string optimizer = "sgd";
+  double momentum = 0.9;
+  double weight_decay = 0;
+  double clip_norm = 0;
+  std::string schedule = "constant";
+  double gamma = 0.5;
+  int step_size = 10;
+  double decay = 0.01;
+  double dropout = 0;        // hidden layers' inputs
+  double input_dropout = 0;  // the network's input
+  double max_norm = 0;
+  int patience = 5;          // 0: no early stopping
+  double min_delta = 0;
+  std::string monitor = "valid_error";
+  double noise_sd = 0;       // augmentation: Gaussian noise on training inputs
+  int max_shift = 0;         // augmentation: random image shifts, pixels
+};
+
+struct PretrainConfig {
+  bool freeze = false;                       // fine-tune only the output layer after pretraining
+  std::map<std::string, std::string> options;  // "pretrain.<scheme>.<key>" -> value
+};
+
+struct ExperimentConfig {
+  std::string experiment = "default";   // results subfolder
+  std::string results = "results";      // results root
+  std::string depths = "1,2,3";         // hidden layers
+  std::string inits = "uniform,xavier"; // initializers or pretraining schemes
+  std::string seeds = "1";
+  std::string activations = "sigmoid";
+  std::string widths = "500";
+  std::string output_init = "xavier";   // output layer of every arm (pairing)
+  std::string pretrain_init = "xavier"; // initial encoder weights of pretrained arms
+  double init_scale = 0;                // uniform_scaled a / normal sigma / orthogonal gain; 0: default
+  std::string precision = "float32";    // float32 | float64
+  int threads = 0;                      // BLAS threads; 0: OpenBLAS default
+  bool overwrite = false;               // redo complete runs
+  DataConfig data;
+  FinetuneConfig finetune;
+  PretrainConfig pretrain;
+  struct Log {
+    long every = 10;        // layer statistics every N steps (and at step 0)
+    bool weights = false;   // store initial / pretrained / best weights
+    bool model = false;     // save the best network as <run_id>.model.h5 (train/checkpoint.hpp)
+  } log;
+};
+
+// Every option of the config, bound to cfg's fields.
+boost::program_options::options_description describe_options(ExperimentConfig& cfg);
+
+// Parses argv (and --config FILE) into cfg. Throws std::invalid_argument with one clear message for
+// an unknown option, a malformed value or an unreadable config file.
+struct ParsedArgs {
+  bool help = false, dry_run = false, list_schemes = false, version = false;
+  std::string config_file;
+  std::vector<ConfigEntry> effective;  // every option and its value, in order
+};
+ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& cfg,
+                           const boost::program_options::options_description& extra = {});
+
+// Parses "1,2,5-7" into 1 2 5 6 7; throws naming the option on malformed text.
+std::vector<long> parse_int_list(const std::string& option, const std::string& text);
+std::vector<std::string> parse_name_list(const std::string& option, const std::string& text);
+
+// Throws std::invalid_argument naming the option, the value and what is allowed.
+void validate(const ExperimentConfig& cfg);
+
+}  // namespace lw
+
+namespace lw {
+// One option pretrain.<scheme>.<key> per option of every registered scheme, stored into
+// `overrides` (dotted key -> value) when given.
+boost::program_options::options_description describe_scheme_options(
+    std::map<std::string, std::string>& overrides);
+}  // namespace lw

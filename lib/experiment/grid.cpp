@@ -1,0 +1,66 @@
+#include "experiment/grid.hpp"
+
+#include <cstdio>
+
+#include "core/check.hpp"
+#include "nn/init.hpp"
+#include "pretrain/scheme.hpp"
+
+namespace lw {
+
+std::vector<RunSpec> expand_grid(const ExperimentConfig& cfg) {
+  const auto depths = parse_int_list("depths", cfg.depths);
+  const auto arms = parse_name_list("inits", cfg.inits);
+  const auto acts = parse_name_list("activations", cfg.activations);
+  const auto widths = parse_int_list("width", cfg.widths);
+  const auto seeds = parse_int_list("seeds", cfg.seeds);
+  for (const auto& arm : arms) {
+    const bool is_init = has_initializer(arm), is_scheme = has_scheme(arm);
+    require(!(is_init && is_scheme),
+            cat("--inits: '", arm, "' names both an initializer and a pretraining scheme"));
+    if (!is_init && !is_scheme) {
+      std::string known;
+      for (const auto& i : initializers()) known += (known.empty() ? "" : ", ") + i.name;
+      std::string known_schemes;
+      for (const auto& s : schemes()) known_schemes += (known_schemes.empty() ? "" : ", ") + s.name;
+      throw std::invalid_argument(cat("--inits: unknown initializer or scheme '", arm,
+                                      "' (initializers: ", known, "; schemes: ", known_schemes,
+                                      ")"));
+    }
+  }
+  std::vector<RunSpec> runs;
+  for (long depth : depths)
+    for (const auto& arm : arms)
+      for (const auto& act : acts)
+        for (long width : widths)
+          for (long seed : seeds) {
+            std::string id = cat("d", depth, "-");
+            if (acts.size() > 1) id += act + "-";
+            if (widths.size() > 1) id += cat("w", width, "-");
+            char s[32];
+            std::snprintf(s, sizeof s, "s%02ld", seed);
+            id += arm + "-" + s;
+            runs.push_back({id, depth, arm, has_scheme(arm), act, width,
+                            static_cast<std::uint64_t>(seed)});
+          }
+  require(!runs.empty(), "expand_grid(): the grid is empty");
+  return runs;
+}
+
+std::vector<RunSpec> select_shard(const std::vector<RunSpec>& runs, const std::string& shard) {
+  if (shard.empty()) return runs;
+  unsigned long k = 0, n = 0;
+  char extra = 0;
+  require(std::sscanf(shard.c_str(), "%lu/%lu%c", &k, &n, &extra) == 2 && n >= 1 && k < n,
+          cat("--shard: '", shard, "' must be k/n with 0 <= k < n, e.g. 0/4"));
+  std::vector<RunSpec> out;
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    if (i % n == k) out.push_back(runs[i]);
+  return out;
+}
+
+std::filesystem::path experiment_dir(const ExperimentConfig& cfg) {
+  return std::filesystem::path(cfg.results) / cfg.experiment;
+}
+
+}  // namespace lw

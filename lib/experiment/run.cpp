@@ -1,0 +1,211 @@
+#include "experiment/run.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "core/check.hpp"
+#include "instrument/loggers.hpp"
+#include "io/h5.hpp"
+#include "nn/make_network.hpp"
+#include "pretrain/frozen_objective.hpp"
+#include "train/checkpoint.hpp"
+#include "pretrain/greedy.hpp"
+#include "train/augment.hpp"
+#include "train/network_objective.hpp"
+#include "train/train.hpp"
+
+namespace lw {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+TrainConfig finetune_config(const FinetuneConfig& f, arma::uword n_train) {
+  TrainConfig t;
+  t.epochs = f.epochs;
+  t.batch_size = std::min<arma::uword>(static_cast<arma::uword>(f.batch_size), n_train);
+  t.optimizer.kind = parse_optimizer(f.optimizer);
+  t.optimizer.learning_rate = f.learning_rate;
+  t.optimizer.momentum = f.momentum;
+  t.optimizer.weight_decay = f.weight_decay;
+  t.optimizer.clip_norm = f.clip_norm;
+  t.optimizer.schedule = parse_schedule(f.schedule);
+  t.optimizer.gamma = f.gamma;
+  t.optimizer.step_size = f.step_size;
+  t.optimizer.decay = f.decay;
+  t.patience = f.patience;
+  t.min_delta = f.min_delta;
+  t.monitor = parse_monitor(f.monitor);
+  return t;
+}
+
+// The data in precision T: float32 data is used in place, float64 gets a converted copy.
+template <class T>
+const arma::Mat<T>& in_precision(const arma::fmat& X, arma::Mat<T>& storage) {
+  if constexpr (std::is_same_v<T, float>) {
+    return X;
+  } else {
+    storage = arma::conv_to<arma::Mat<T>>::from(X);
+    return storage;
+  }
+}
+
+template <class T>
+void write_all_weights(RunFile& file, WeightStage stage, const Network<T>& net) {
+  for (std::size_t l = 0; l < net.layers.size(); ++l)
+    file.write_weights(stage, l, net.layers[l].W, net.layers[l].b);
+}
+
+RunStatus to_run_status(TrainStatus s) {
+  switch (s) {
+    case TrainStatus::complete: return RunStatus::complete;
+    case TrainStatus::diverged: return RunStatus::diverged;
+    case TrainStatus::interrupted: return RunStatus::interrupted;
+  }
+  return RunStatus::failed;
+}
+
+template <class T>
+RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Split& split,
+                     const std::vector<ConfigEntry>& effective, const std::string& command_line,
+                     SweepProgress& progress, const std::atomic<bool>* stop) {
+  const auto started = Clock::now();
+  RunOutcome outcome;
+  RunFile file(experiment_dir(cfg),
+               RunHeader{.run_id = run.run_id, .experiment = cfg.experiment,
+                         .seed = static_cast<std::int64_t>(run.seed), .command_line = command_line},
+               cfg.overwrite);
+  std::vector<ConfigEntry> entries = effective;
+  entries.push_back({"run.depth", static_cast<std::int64_t>(run.depth)});
+  entries.push_back({"run.arm", run.arm});
+  entries.push_back({"run.activation", run.activation});
+  entries.push_back({"run.width", static_cast<std::int64_t>(run.width)});
+  entries.push_back({"run.seed", static_cast<std::int64_t>(run.seed)});
+  file.write_config(entries);
+  file.write_data(split.info);
+
+  arma::Mat<T> x_store, xv_store, xt_store;
+  const arma::Mat<T>& X = in_precision(split.train.X, x_store);
+  const arma::Mat<T>& Xv = in_precision(split.valid.X, xv_store);
+  const arma::Mat<T>& Xt = in_precision(split.test.X, xt_store);
+  const arma::Mat<T> Y = arma::conv_to<arma::Mat<T>>::from(one_hot(split.train.y, split.info.n_classes));
+  const arma::Mat<T> Yv = arma::conv_to<arma::Mat<T>>::from(one_hot(split.valid.y, split.info.n_classes));
+  const arma::Mat<T> Yt = arma::conv_to<arma::Mat<T>>::from(one_hot(split.test.y, split.info.n_classes));
+
+  NetworkSpec spec;
+  spec.layer_sizes.push_back(split.info.n_features);
+  for (long d = 0; d < run.depth; ++d) spec.layer_sizes.push_back(run.width);
+  spec.layer_sizes.push_back(split.info.n_classes);
+  spec.hidden = parse_activation(run.activation);
+  spec.init = run.pretrained ? cfg.pretrain_init : run.arm;
+  spec.output_init = cfg.output_init;
+  if (cfg.init_scale > 0) spec.init_scale = cfg.init_scale;
+
+  ConsoleProgress<T> console(run.run_id, progress);
+  std::vector<Observer<T>*> observers{&console};
+  Network<T> net;
+  if (run.pretrained) {
+    GreedySpec gspec{.scheme = run.arm,
+                     .hidden_sizes = std::vector<arma::uword>(run.depth, run.width),
+                     .act = spec.hidden, .init = cfg.pretrain_init, .init_scale = spec.init_scale,
+                     .seed = run.seed, .options = cfg.pretrain.options};
+    GreedyData<T> gdata{.X = X, .X_valid = &Xv, .labels = &split.train.y,
+                        .valid_labels = &split.valid.y, .n_classes = split.info.n_classes};
+    GreedyResult<T> stack = pretrain_greedy(gspec, gdata, TrainHooks<T>{observers, {}, stop});
+    for (const auto& report : stack.reports) {
+      std::vector<ConfigEntry> o;
+      for (const auto& [k, v] : report.options) o.push_back({k, v});
+      file.begin_pretrain_layer(static_cast<std::size_t>(report.layer), report.scheme, o);
+      const auto losses = report.loss_by_epoch();
+      for (std::size_t e = 0; e < losses.size(); ++e)
+        file.append_pretrain_epoch(static_cast<std::int64_t>(e + 1), losses[e]);
+      file.end_pretrain_layer(report.wall_time_s);
+    }
+    if (stack.status != TrainStatus::complete) {
+      outcome.status = to_run_status(stack.status);
+      outcome.message = stack.message;
+      outcome.file = file.finish(outcome.status);
+      return outcome;
+    }
+    net = stack_network(std::move(stack.layers),
+                        OutputSpec{.n_outputs = split.info.n_classes, .act = spec.output,
+                                   .loss = spec.loss, .init = cfg.output_init,
+                                   .init_scale = spec.init_scale},
+                        run.seed);
+  } else {
+    net = make_network<T>(spec, run.seed);
+  }
+  NetworkInfo info{.depth = run.depth, .layer_sizes = {}, .activations = {},
+                   .loss = to_string(net.loss), .init = spec.init,
+                   .pretrain = run.pretrained ? run.arm : "none",
+                   .precision = cfg.precision};
+  for (auto s : net.layer_sizes()) info.layer_sizes.push_back(static_cast<std::int64_t>(s));
+  for (const auto& layer : net.layers) info.activations.push_back(to_string(layer.act));
+  file.write_network(info);
+  if (cfg.log.weights) write_all_weights(file, run.pretrained ? WeightStage::pretrained
+                                                              : WeightStage::initial, net);
+
+  ResultsLogger<T> logger(file, cfg.log.every);
+  observers.insert(observers.begin(), &logger);
+  NetworkObjectiveConfig ncfg;
+  ncfg.dropout.assign(net.layers.size(), cfg.finetune.dropout);
+  ncfg.dropout[0] = cfg.finetune.input_dropout;
+  ncfg.max_norm = cfg.finetune.max_norm;
+  NetworkObjective<T> network_objective(net, ncfg, make_rng(run.seed, "finetune/dropout"));
+  FrozenLayersObjective<T> frozen(network_objective, net.layers.size() - 1);
+  Objective<T>& objective = run.pretrained && cfg.pretrain.freeze
+                                ? static_cast<Objective<T>&>(frozen)
+                                : network_objective;
+  AugmentConfig aug{.noise_sd = cfg.finetune.noise_sd, .max_shift = cfg.finetune.max_shift,
+                    .image_rows = split.train.image_rows, .image_cols = split.train.image_cols};
+  validate(aug, split.info.n_features);
+  Rng aug_rng = make_rng(run.seed, "finetune/augment");
+  TrainHooks<T> hooks{observers, {}, stop};
+  if (aug.enabled()) hooks.augment = [&](arma::Mat<T>& Xb) { augment_batch(Xb, aug, aug_rng); };
+  Rng shuffle = make_rng(run.seed, "finetune/shuffle");
+  const TrainResult result =
+      train(objective, TrainData<T>{X, Y, &Xv, &Yv}, finetune_config(cfg.finetune, X.n_cols),
+            shuffle, PhaseInfo{"finetune", -1, ""}, hooks);
+
+  const BatchResult test = objective.evaluate(Xt, Yt);
+  Summary& s = outcome.summary;
+  s.best_epoch = result.best_epoch + 1;
+  s.best_valid_error = result.best_metric;
+  if (result.best_epoch >= 0)
+    s.best_valid_error = result.epochs[static_cast<std::size_t>(result.best_epoch)].valid_error;
+  s.test_error = static_cast<double>(test.errors) / static_cast<double>(Xt.n_cols);
+  s.epochs_run = static_cast<std::int64_t>(result.epochs.size());
+  s.stopped_early = result.stopped_early;
+  s.total_wall_time_s = std::chrono::duration<double>(Clock::now() - started).count();
+  if (cfg.log.weights) write_all_weights(file, WeightStage::best, net);
+  if (cfg.log.model) save_network(experiment_dir(cfg) / (run.run_id + ".model.h5"), net);
+  file.write_summary(s);
+  outcome.status = to_run_status(result.status);
+  outcome.message = result.message;
+  outcome.file = file.finish(outcome.status);
+  return outcome;
+}
+
+}  // namespace
+
+RunOutcome run_one(const ExperimentConfig& cfg, const RunSpec& run, const Split& split,
+                   const std::vector<ConfigEntry>& effective, const std::string& command_line,
+                   SweepProgress& progress, const std::atomic<bool>* stop_requested) {
+  if (cfg.precision == "float64")
+    return run_typed<double>(cfg, run, split, effective, command_line, progress, stop_requested);
+  return run_typed<float>(cfg, run, split, effective, command_line, progress, stop_requested);
+}
+
+Summary read_summary(const std::filesystem::path& path) {
+  Summary s;
+  const h5::Object file = h5::open_file(path);
+  const h5::Object g = h5::open_group(file, "summary");
+  s.best_epoch = h5::read_attr<std::int64_t>(g, "best_epoch");
+  s.best_valid_error = h5::read_attr<double>(g, "best_valid_error");
+  s.test_error = h5::read_attr<double>(g, "test_error");
+  s.epochs_run = h5::read_attr<std::int64_t>(g, "epochs_run");
+  s.stopped_early = h5::read_attr<bool>(g, "stopped_early");
+  s.total_wall_time_s = h5::read_attr<double>(g, "total_wall_time_s");
+  return s;
+}
+
+}  // namespace lw

@@ -1,0 +1,95 @@
+#include "experiment/summary.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <tuple>
+
+#include "core/check.hpp"
+
+namespace lw {
+
+std::vector<SummaryRow> summarize(const std::vector<RunRecord>& records) {
+  using Key = std::tuple<std::string, long, std::string, long>;  // arm, depth, act, width
+  std::vector<Key> order;
+  std::map<Key, std::vector<const RunRecord*>> groups;
+  for (const auto& r : records) {
+    const Key key{r.run.arm, r.run.depth, r.run.activation, r.run.width};
+    if (!groups.count(key)) order.push_back(key);
+    groups[key].push_back(&r);
+  }
+  std::vector<SummaryRow> rows;
+  for (const auto& key : order) {
+    SummaryRow row{.arm = std::get<0>(key), .activation = std::get<2>(key),
+                   .depth = std::get<1>(key), .width = std::get<3>(key)};
+    double sum = 0, sq = 0, epochs = 0, wall = 0;
+    for (const RunRecord* r : groups[key]) {
+      if (r->status != RunStatus::complete) {
+        ++row.n_not_complete;
+        continue;
+      }
+      ++row.n_seeds;
+      sum += r->summary.test_error;
+      sq += r->summary.test_error * r->summary.test_error;
+      epochs += static_cast<double>(r->summary.epochs_run);
+      wall += r->summary.total_wall_time_s;
+    }
+    if (row.n_seeds > 0) {
+      const double n = row.n_seeds;
+      row.test_error_mean = sum / n;
+      row.test_error_sd = n > 1 ? std::sqrt(std::max(0.0, (sq - sum * sum / n) / (n - 1))) : 0.0;
+      row.epochs_mean = epochs / n;
+      row.wall_time_mean_s = wall / n;
+    } else {
+      row.test_error_mean = row.test_error_sd = std::nan("");
+    }
+    rows.push_back(row);
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const SummaryRow& a, const SummaryRow& b) {
+    return std::tie(a.activation, a.width, a.arm) < std::tie(b.activation, b.width, b.arm);
+  });
+  return rows;
+}
+
+std::string format_summary(const std::vector<SummaryRow>& rows) {
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-16s %-10s %6s %5s  %-18s %6s %9s  %s\n", "arm", "activation",
+                "width", "depth", "test error %", "seeds", "epochs", "wall s");
+  out += line;
+  for (const auto& r : rows) {
+    char err[64];
+    if (r.n_seeds > 0)
+      std::snprintf(err, sizeof err, "%.2f +- %.2f", 100 * r.test_error_mean,
+                    100 * r.test_error_sd);
+    else
+      std::snprintf(err, sizeof err, "-");
+    std::snprintf(line, sizeof line, "%-16s %-10s %6ld %5ld  %-18s %6d %9.1f  %.1f%s\n",
+                  r.arm.c_str(), r.activation.c_str(), r.width, r.depth, err, r.n_seeds,
+                  r.epochs_mean, r.wall_time_mean_s,
+                  r.n_not_complete ? cat("  (", r.n_not_complete, " not complete)").c_str() : "");
+    out += line;
+  }
+  return out;
+}
+
+void write_summary_csv(const std::filesystem::path& path, const std::vector<SummaryRow>& rows) {
+  std::filesystem::create_directories(path.parent_path());
+  const auto tmp = std::filesystem::path(path.string() + ".tmp");
+  {
+    std::ofstream out(tmp);
+    require_io(out.good(), cat("write_summary_csv(): cannot write ", tmp.string()));
+    out << "arm,activation,width,depth,n_seeds,n_not_complete,test_error_mean,test_error_sd,"
+           "epochs_mean,wall_time_mean_s\n";
+    out.precision(10);
+    for (const auto& r : rows)
+      out << r.arm << "," << r.activation << "," << r.width << "," << r.depth << "," << r.n_seeds
+          << "," << r.n_not_complete << "," << r.test_error_mean << "," << r.test_error_sd << ","
+          << r.epochs_mean << "," << r.wall_time_mean_s << "\n";
+    require_io(out.good(), cat("write_summary_csv(): writing ", tmp.string(), " failed"));
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+}  // namespace lw

@@ -1,0 +1,189 @@
+// The depth_sweep driver end to end: every config runs, bad options fail cleanly, a killed sweep
+// resumes to the same files, arms are paired, reruns are bit-identical.
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+
+#include "experiment/sweep_runner.hpp"
+#include "io/h5.hpp"
+#include "io/results.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using lw::test::depth_sweep;
+using lw::test::run_program;
+
+namespace {
+
+// A small, fast grid on synthetic data.
+std::vector<std::string> tiny_grid(const fs::path& results, const std::string& experiment) {
+  return {"--results", results.string(), "--experiment", experiment, "--depths", "1,2",
+          "--inits", "uniform,xavier,dae", "--seeds", "1-2", "--width", "16", "--threads", "1",
+          "--data.source", "bars_stripes", "--data.n_examples", "400", "--finetune.epochs", "3",
+          "--pretrain.dae.epochs", "2", "--log.every", "3", "--log.weights"};
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(experiment_depth_sweep)
+
+BOOST_AUTO_TEST_CASE(every_config_runs_with_tiny_overrides) {
+  lw::test::TempDir dir;
+  for (const auto& entry : fs::directory_iterator(fs::path(LW_SOURCE_DIR) / "experiments/configs")) {
+    if (entry.path().extension() != ".ini") continue;
+    BOOST_TEST_CONTEXT(entry.path().filename()) {
+      const auto r = run_program(
+          depth_sweep(),
+          {"--config", entry.path().string(), "--results", dir.path().string(), "--seeds", "1",
+           "--threads", "1", "--data.n_train", "300", "--data.n_valid", "100", "--data.n_test",
+           "100", "--finetune.epochs", "1", "--pretrain.ae.epochs", "1", "--pretrain.dae.epochs",
+           "1"},
+          dir / "log.txt");
+      BOOST_TEST(r.exit_code == 0, r.output);
+      BOOST_TEST(contains(r.output, "test error %"));
+    }
+  }
+  for (const auto& name : {"quick", "fm_depth", "glorot"})
+    BOOST_TEST(fs::exists(dir / name / "summary.csv"), name);
+}
+
+BOOST_AUTO_TEST_CASE(bad_options_exit_2_with_a_clear_message_and_create_no_files) {
+  lw::test::TempDir dir;
+  const fs::path results = dir / "res";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+      {{"--no_such_option", "1"}, "no_such_option"},
+      {{"--depths", "0"}, "--depths"},
+      {{"--depths", "two"}, "--depths"},
+      {{"--finetune.learning_rate", "-0.1"}, "--finetune.learning_rate"},
+      {{"--finetune.learning_rate", "0"}, "--finetune.learning_rate"},
+      {{"--inits", "nonesuch"}, "nonesuch"},
+      {{"--pretrain.dae.nonesuch", "1"}, "nonesuch"},
+      {{"--inits", ""}, "--inits"},
+      {{"--width", "0"}, "--width"},
+      {{"--finetune.dropout", "1"}, "--finetune.dropout"},
+      {{"--finetune.patience", "-1"}, "--finetune.patience"},
+      {{"--activations", "swish"}, "swish"},
+      {{"--data.source", "nonesuch"}, "nonesuch"},
+      {{"--config", (dir / "missing.ini").string()}, "missing.ini"},
+  };
+  for (const auto& [args, expected] : cases) {
+    std::vector<std::string> all{"--results", results.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    const auto r = run_program(depth_sweep(), all, dir / "log.txt");
+    BOOST_TEST_CONTEXT(args.front() << " " << (args.size() > 1 ? args[1] : "")) {
+      BOOST_TEST(r.exit_code == 2);
+      BOOST_TEST(contains(r.output, expected), r.output);
+      BOOST_TEST(!fs::exists(results));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_key_in_a_config_file_names_the_file_and_the_key) {
+  lw::test::TempDir dir;
+  lw::test::write_file(dir / "bad.ini", "depths = 1\n[finetune]\nepochs = 2\nlearning_rat = 0.1\n");
+  const auto r = run_program(depth_sweep(),
+                             {"--config", (dir / "bad.ini").string(), "--results",
+                              (dir / "res").string()},
+                             dir / "log.txt");
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(contains(r.output, "bad.ini"), r.output);
+  BOOST_TEST(contains(r.output, "learning_rat"), r.output);
+  BOOST_TEST(!fs::exists(dir / "res"));
+}
+
+BOOST_AUTO_TEST_CASE(dry_run_lists_every_run_and_writes_nothing) {
+  lw::test::TempDir dir;
+  auto args = tiny_grid(dir / "res", "dry");
+  args.push_back("--dry-run");
+  const auto r = run_program(depth_sweep(), args, dir / "log.txt");
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(contains(r.output, "12 runs"), r.output);
+  BOOST_TEST(contains(r.output, "d2-dae-s02.h5"), r.output);
+  BOOST_TEST(!fs::exists(dir / "res"));
+}
+
+BOOST_AUTO_TEST_CASE(a_killed_sweep_resumes_to_the_files_of_an_uninterrupted_one) {
+  lw::test::TempDir dir;
+  const auto whole = run_program(depth_sweep(), tiny_grid(dir / "a", "s"), dir / "a.txt");
+  BOOST_REQUIRE_EQUAL(whole.exit_code, 0);
+  // Kill the second sweep as soon as its fourth run has started writing.
+  const int killed = lw::test::run_and_kill_when(depth_sweep(), tiny_grid(dir / "b", "s"),
+                                                 dir / "b.txt", dir / "b/s/d1-xavier-s02.h5.partial",
+                                                 60);
+  BOOST_TEST(killed == 128 + 9);
+  BOOST_TEST(!fs::exists(dir / "b/s/d2-dae-s02.h5"));
+  const auto resumed = run_program(depth_sweep(), tiny_grid(dir / "b", "s"), dir / "c.txt");
+  BOOST_REQUIRE_EQUAL(resumed.exit_code, 0);
+  BOOST_TEST(contains(resumed.output, "complete, skipped"), resumed.output);
+  int compared = 0;
+  for (const auto& f : lw::test::files_in(dir / "a/s")) {
+    if (f.extension() != ".h5" || contains(f.filename().string(), ".model.")) continue;
+    const fs::path other = dir / "b/s" / f.filename();
+    BOOST_TEST_CONTEXT(f.filename()) {
+      BOOST_REQUIRE(fs::exists(other));
+      BOOST_TEST(lw::test::compare_results(f, other) == "");
+      BOOST_TEST(*lw::read_status(other) == "complete");
+    }
+    ++compared;
+  }
+  BOOST_TEST(compared == 12);
+  BOOST_TEST(!fs::exists(dir / "b/s/d1-xavier-s02.h5.partial"));
+}
+
+BOOST_AUTO_TEST_CASE(arms_of_a_seed_share_split_and_output_layer_weights) {
+  lw::test::TempDir dir;
+  const auto r = run_program(depth_sweep(), tiny_grid(dir / "res", "p"), dir / "log.txt");
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  namespace h5 = lw::h5;
+  const auto output_W = [&](const std::string& run, const std::string& stage) {
+    const h5::Object f = h5::open_file(dir / "res/p" / (run + ".h5"));
+    return h5::read_matrix<double>(f, "weights/" + stage + "/layer_02/W");
+  };
+  const auto checksum = [&](const std::string& run) {
+    const h5::Object f = h5::open_file(dir / "res/p" / (run + ".h5"));
+    return h5::read_attr<std::string>(h5::open_group(f, "data"), "checksum");
+  };
+  const arma::mat u = output_W("d2-uniform-s01", "initial");
+  const arma::mat x = output_W("d2-xavier-s01", "initial");
+  const arma::mat d = output_W("d2-dae-s01", "pretrained");
+  BOOST_TEST(arma::approx_equal(u, x, "absdiff", 0.0));
+  BOOST_TEST(arma::approx_equal(u, d, "absdiff", 0.0));
+  BOOST_TEST(!arma::approx_equal(u, output_W("d2-uniform-s02", "initial"), "absdiff", 0.0));
+  BOOST_TEST(checksum("d2-uniform-s01") == checksum("d2-dae-s01"));
+  // Hidden layers do differ between arms: the comparison is about them.
+  const h5::Object fu = h5::open_file(dir / "res/p/d2-uniform-s01.h5");
+  const h5::Object fx = h5::open_file(dir / "res/p/d2-xavier-s01.h5");
+  BOOST_TEST(!arma::approx_equal(h5::read_matrix<double>(fu, "weights/initial/layer_00/W"),
+                                 h5::read_matrix<double>(fx, "weights/initial/layer_00/W"),
+                                 "absdiff", 0.0));
+}
+
+BOOST_AUTO_TEST_CASE(the_same_config_and_seed_give_bit_identical_files) {
+  lw::test::TempDir dir;
+  BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), tiny_grid(dir / "a", "r"), dir / "a.txt").exit_code, 0);
+  BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), tiny_grid(dir / "b", "r"), dir / "b.txt").exit_code, 0);
+  for (const auto& f : lw::test::files_in(dir / "a/r"))
+    if (f.extension() == ".h5")
+      BOOST_TEST(lw::test::compare_results(f, dir / "b/r" / f.filename()) == "", f.filename());
+}
+
+BOOST_AUTO_TEST_CASE(a_diverging_run_is_recorded_and_the_sweep_goes_on) {
+  lw::test::TempDir dir;
+  const auto r = run_program(
+      depth_sweep(),
+      {"--results", (dir / "res").string(), "--experiment", "div", "--depths", "1", "--inits",
+       "xavier", "--seeds", "1-2", "--width", "8", "--activations", "relu", "--data.source",
+       "blobs", "--data.n_examples", "200", "--finetune.epochs", "3",
+       "--finetune.learning_rate", "1e30"},
+      dir / "log.txt");
+  BOOST_TEST(r.exit_code == 0, r.output);
+  BOOST_TEST(contains(r.output, "diverged"), r.output);
+  BOOST_TEST(*lw::read_status(dir / "res/div/d1-xavier-s01.h5.partial") == "diverged");
+  BOOST_TEST(*lw::read_status(dir / "res/div/d1-xavier-s02.h5.partial") == "diverged");
+  BOOST_TEST(fs::exists(dir / "res/div/summary.csv"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

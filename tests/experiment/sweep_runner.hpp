@@ -1,0 +1,32 @@
+#pragma once
+// Runs build/bin/depth_sweep as a child process for the experiment tests, and compares results
+// files. Output goes to a log file in the test's folder.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace lw::test {
+
+struct ProcessResult {
+  int exit_code = -1;   // 128 + signal when killed by a signal
+  std::string output;   // stdout and stderr
+};
+
+// Runs `program args...` to completion.
+ProcessResult run_program(const std::string& program, const std::vector<std::string>& args,
+                          const std::filesystem::path& log);
+
+// Starts it, waits until `until` exists (polling), then sends SIGKILL. Returns the exit code.
+int run_and_kill_when(const std::string& program, const std::vector<std::string>& args,
+                      const std::filesystem::path& log, const std::filesystem::path& until,
+                      double timeout_s);
+
+std::string depth_sweep();  // path of build/bin/depth_sweep
+
+// Every numeric dataset of /finetune and /pretrain and the /summary test_error of two results
+// files are equal (bitwise); wall times excepted. Returns "" or a description of the first difference.
+std::string compare_results(const std::filesystem::path& a, const std::filesystem::path& b);
+
+std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir);
+
+}  // namespace lw::test
