@@ -2,11 +2,15 @@
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
+
+#include "support/error_of.hpp"
 #include <cmath>
 #include <stdexcept>
 #include <string>
 
 namespace {
+
+using lw::test::error_of;
 
 // The definitions of nn/activation.hpp, written out independently of the library's loops.
 double reference(lw::Activation act, double z) {
@@ -25,15 +29,6 @@ double reference(lw::Activation act, double z) {
       return z / (1.0 + std::abs(z));
   }
   return NAN;
-}
-
-std::string error_of(auto f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

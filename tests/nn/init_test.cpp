@@ -2,6 +2,8 @@
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
+
+#include "support/error_of.hpp"
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -10,6 +12,8 @@
 #include "core/random.hpp"
 
 namespace {
+
+using lw::test::error_of;
 
 // The variance each built-in initializer targets, for fan_in x fan_out (all have mean 0 except
 // zeros). scale: the value passed as init.scale, or NaN for the default.
@@ -53,15 +57,6 @@ void check_moments(const std::string& name, arma::uword fan_in, arma::uword fan_
       BOOST_TEST(std::abs(var / target - 1) < 0.03);
     }
   }
-}
-
-std::string error_of(auto f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

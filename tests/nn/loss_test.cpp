@@ -2,6 +2,8 @@
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
+
+#include "support/error_of.hpp"
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -11,20 +13,13 @@
 
 namespace {
 
+using lw::test::error_of;
+
 using lw::Loss;
 namespace tt = boost::test_tools;
 
 const Loss all_losses[] = {Loss::softmax_cross_entropy, Loss::sigmoid_cross_entropy,
                            Loss::squared_error};
-
-std::string error_of(auto f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
 
 }  // namespace
 

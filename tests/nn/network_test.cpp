@@ -2,6 +2,8 @@
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
+
+#include "support/error_of.hpp"
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -10,6 +12,8 @@
 #include "nn/make_network.hpp"
 
 namespace {
+
+using lw::test::error_of;
 
 using lw::Activation;
 using lw::Loss;
@@ -40,15 +44,6 @@ lw::Network<double> tiny(Activation act) {
   net.layers.push_back({arma::mat{{0.5, -1.0}, {2.0, 0.25}}, arma::vec{0.1, -0.2}, act});
   net.layers.push_back({arma::mat{{1.5, -0.5}, {-2.0, 1.0}}, arma::vec{0.3, 0.0}, act});
   return net;
-}
-
-std::string error_of(auto fn) {
-  try {
-    fn();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
 }
 
 lw::Network<double> random_net(std::vector<arma::uword> sizes, Activation hidden, Loss loss,

@@ -2,6 +2,8 @@
 #include "pretrain/scheme.hpp"
 
 #include <boost/test/unit_test.hpp>
+
+#include "support/error_of.hpp"
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -12,6 +14,8 @@
 #include "pretrain_test_data.hpp"
 
 namespace {
+
+using lw::test::error_of;
 
 // A scheme defined outside the library: proves that adding one needs no library change. An
 // untied, squared-error autoencoder with masking noise of its own option `dropout`.
@@ -30,17 +34,6 @@ lw::SchemeResult<T> pretrain_toy(const lw::LayerTask<T>& task, const lw::SchemeC
                                .summary = "test-only: untied squared-error autoencoder",
                                .options = {{"dropout", "0.1", "fraction of inputs masked"}}},
                     [](const auto& task, const auto& ctx) { return pretrain_toy(task, ctx); }));
-
-// Runs f and returns its std::invalid_argument message ("" if it did not throw).
-template <class F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
 
 bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;

@@ -2,6 +2,8 @@
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
+
+#include "support/error_of.hpp"
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -9,6 +11,8 @@
 #include <vector>
 
 namespace {
+
+using lw::test::error_of;
 
 using lw::OptimizerConfig;
 using lw::OptimizerKind;
@@ -30,15 +34,6 @@ std::vector<double> three_steps(const OptimizerConfig& config) {
     out.push_back(p(0, 0));
   }
   return out;
-}
-
-std::string error_of(auto f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
 }
 
 // A weight W and a bias b (1x1 each) with gradients dW, db, as an objective lists them.
