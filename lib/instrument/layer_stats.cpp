@@ -8,46 +8,110 @@
 namespace lw {
 
 template <class T>
-LayerStats layer_stats(const Network<T>& net, const Trace<T>& trace, const Gradients<T>& grads) {
+double frobenius_norm(const arma::Mat<T>& m) {
+  constexpr arma::uword lanes = 8;
+  double acc[lanes] = {};
+  const T* p = m.memptr();
+  const arma::uword n = m.n_elem, blocks = n / lanes;
+  for (arma::uword i = 0; i < blocks; ++i)
+    for (arma::uword k = 0; k < lanes; ++k) {
+      const double v = p[i * lanes + k];
+      acc[k] += v * v;
+    }
+  double sum = 0;
+  for (arma::uword i = blocks * lanes; i < n; ++i) sum += static_cast<double>(p[i]) * p[i];
+  for (double a : acc) sum += a;
+  return std::sqrt(sum);
+}
+
+namespace {
+
+struct ActivationMoments {
+  double sum = 0, sum_squares = 0;
+  arma::uword saturated = 0;
+};
+
+// One pass over a, in independent lanes so the loop vectorises (is_saturated is inline, so the
+// switch on the activation is hoisted out of the loop).
+template <class T, class Saturated>
+ActivationMoments moments(const arma::Mat<T>& a, Saturated saturated) {
+  constexpr arma::uword lanes = 8;
+  double s[lanes] = {}, q[lanes] = {};
+  arma::uword c[lanes] = {};
+  const T* p = a.memptr();
+  const arma::uword n = a.n_elem, blocks = n / lanes;
+  for (arma::uword i = 0; i < blocks; ++i)
+    for (arma::uword k = 0; k < lanes; ++k) {
+      const T v = p[i * lanes + k];
+      s[k] += v;
+      q[k] += static_cast<double>(v) * v;
+      c[k] += saturated(v) ? 1 : 0;
+    }
+  ActivationMoments m;
+  for (arma::uword i = blocks * lanes; i < n; ++i) {
+    m.sum += p[i];
+    m.sum_squares += static_cast<double>(p[i]) * p[i];
+    m.saturated += saturated(p[i]) ? 1 : 0;
+  }
+  for (arma::uword k = 0; k < lanes; ++k) {
+    m.sum += s[k];
+    m.sum_squares += q[k];
+    m.saturated += c[k];
+  }
+  return m;
+}
+
+template <class T>
+ActivationMoments activation_moments(Activation act, const arma::Mat<T>& a) {
+  return moments(a, [act](T v) { return is_saturated(act, v); });
+}
+
+}  // namespace
+
+template <class T>
+LayerStats layer_stats(const Network<T>& net, const Trace<T>& trace, const Gradients<T>& grads,
+                       const std::vector<UpdateNorms>* norms) {
   const std::size_t L = net.layers.size();
   require(grads.layers.size() == L && trace.a.size() == L + 1,
           "layer_stats(): trace and gradients do not belong to this network");
+  require(!norms || norms->size() == 2 * L,
+          cat("layer_stats(): ", norms ? norms->size() : 0, " update norms for ", L, " layers"));
   LayerStats s;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t l = 0; l < L; ++l) {
     const auto& g = grads.layers[l];
     const arma::Mat<T>& a = trace.a[l + 1];
-    s.grad_norm_W.push_back(arma::norm(g.dW, "fro"));
-    s.grad_norm_b.push_back(arma::norm(g.db, 2));
-    const double n = std::max<double>(1.0, static_cast<double>(g.delta.n_cols));
-    s.delta_norm.push_back(arma::norm(g.delta, "fro") / std::sqrt(n));
-    s.weight_norm_W.push_back(arma::norm(net.layers[l].W, "fro"));
-    s.update_ratio.push_back(nan);
-    double sum = 0, sq = 0;
-    arma::uword saturated = 0;
-    const Activation act = net.layers[l].act;
-    for (T v : a) {
-      sum += v;
-      sq += static_cast<double>(v) * v;
-      if (is_saturated(act, v)) ++saturated;
+    if (norms) {
+      const UpdateNorms& w = (*norms)[2 * l];
+      s.grad_norm_W.push_back(std::sqrt(w.grad_sq));
+      s.grad_norm_b.push_back(std::sqrt((*norms)[2 * l + 1].grad_sq));
+      s.weight_norm_W.push_back(std::sqrt(w.param_sq));
+      s.update_ratio.push_back(std::sqrt(w.step_sq) / std::sqrt(w.param_sq));
+    } else {
+      s.grad_norm_W.push_back(frobenius_norm(g.dW));
+      s.grad_norm_b.push_back(frobenius_norm<T>(g.db));
+      s.weight_norm_W.push_back(frobenius_norm(net.layers[l].W));
+      s.update_ratio.push_back(nan);
     }
+    const double n = std::max<double>(1.0, static_cast<double>(g.delta.n_cols));
+    s.delta_norm.push_back(frobenius_norm(g.delta) / std::sqrt(n));
+    const ActivationMoments mo = activation_moments(net.layers[l].act, a);
+    const double sum = mo.sum, sq = mo.sum_squares;
+    const auto saturated = static_cast<double>(mo.saturated);
     const double count = static_cast<double>(a.n_elem);
     const double mean = sum / count;
     s.act_mean.push_back(mean);
     s.act_std.push_back(std::sqrt(std::max(0.0, sq / count - mean * mean)));
-    s.act_saturated.push_back(static_cast<double>(saturated) / count);
+    s.act_saturated.push_back(saturated / count);
   }
   return s;
 }
 
-void set_update_ratios(LayerStats& stats, const std::vector<double>& step_sq_norms) {
-  for (std::size_t l = 0; l < stats.weight_norm_W.size() && 2 * l < step_sq_norms.size(); ++l)
-    stats.update_ratio[l] = std::sqrt(step_sq_norms[2 * l]) / stats.weight_norm_W[l];
-}
-
+template double frobenius_norm(const arma::Mat<float>&);
+template double frobenius_norm(const arma::Mat<double>&);
 template LayerStats layer_stats(const Network<float>&, const Trace<float>&,
-                                const Gradients<float>&);
+                                const Gradients<float>&, const std::vector<UpdateNorms>*);
 template LayerStats layer_stats(const Network<double>&, const Trace<double>&,
-                                const Gradients<double>&);
+                                const Gradients<double>&, const std::vector<UpdateNorms>*);
 
 }  // namespace lw

@@ -1,18 +1,22 @@
 #pragma once
-// Per-layer statistics of one training step: a pure function of (network, trace, gradients).
+// Per-layer statistics of one training step: a pure function of (network, trace, gradients) and,
+// optionally, the optimizer's UpdateNorms of that step (train/optimizer.hpp), which carry the
+// gradient and weight norms already measured in the update loop (so logging every step need not
+// read every weight and gradient again) and the update ratios.
 // For weight layer l (0 next to the input), with a[l+1] its output on the batch:
 //   grad_norm_W    ||dL/dW_l||_F
 //   grad_norm_b    ||dL/db_l||_2
 //   delta_norm     ||dL/dz_l||_F / sqrt(n)   the back-propagated error, the quantity that vanishes
 //                                             (per example: root of the batch mean of squares)
 //   weight_norm_W  ||W_l||_F
-//   update_ratio   ||step of W_l||_F / ||W_l||_F   (filled after the update; NaN before)
+//   update_ratio   ||step of W_l||_F / ||W_l||_F   (from the UpdateNorms; NaN without them)
 //   act_mean, act_std   of a[l+1] over units and examples
 //   act_saturated  fraction of a[l+1] saturated: sigmoid/tanh/softsign within 1% of a bound,
 //                  relu at zero (nn/activation.hpp is_saturated); 0 for identity/leaky_relu
 #include <vector>
 
 #include "nn/network.hpp"
+#include "train/optimizer.hpp"
 
 namespace lw {
 
@@ -21,11 +25,17 @@ struct LayerStats {
       act_std, act_saturated;  // L entries each
 };
 
+// norms, when given, holds one entry per parameter in NetworkObjective's order (W_0, b_0, W_1,
+// b_1, ...); grad_norm_W/b and weight_norm_W then come from it (the gradient the optimizer
+// applied: zero for frozen layers), and update_ratio is filled.
 template <class T>
-LayerStats layer_stats(const Network<T>& net, const Trace<T>& trace, const Gradients<T>& grads);
+LayerStats layer_stats(const Network<T>& net, const Trace<T>& trace, const Gradients<T>& grads,
+                       const std::vector<UpdateNorms>* norms = nullptr);
 
-// update_ratio[l] = sqrt(step_sq_norms[2l]) / weight_norm_W[l], for the parameter order of
-// NetworkObjective (W_0, b_0, W_1, b_1, ...).
-void set_update_ratios(LayerStats& stats, const std::vector<double>& step_sq_norms);
+// ||m||_F with double accumulation in independent lanes, so the compiler vectorises it (BLAS's
+// nrm2 scales every element to avoid overflow and is several times slower; these are norms of
+// float32/float64 values that cannot overflow a double).
+template <class T>
+double frobenius_norm(const arma::Mat<T>& m);
 
 }  // namespace lw

@@ -17,40 +17,34 @@ void ResultsLogger<T>::on_phase_begin(const PhaseInfo& phase) {
   active_ = phase.name == "finetune";
 }
 
+// Everything happens after the update: the optimizer's UpdateNorms carry this step's gradient,
+// weight and step norms, and the trace and gradients are still this step's.
 template <class T>
-void ResultsLogger<T>::on_gradient(const StepEvent<T>& e) {
+void ResultsLogger<T>::on_step_end(const StepEvent<T>& e) {
   if (!active_) return;
   const Network<T>* net = e.objective->network();
   const Gradients<T>* grads = e.objective->gradients();
   if (!net || !grads) return;
-  if (grad_sum_.size() != grads->layers.size()) grad_sum_.assign(grads->layers.size(), 0.0);
-  for (std::size_t l = 0; l < grads->layers.size(); ++l)
-    grad_sum_[l] += arma::norm(grads->layers[l].dW, "fro");
+  const std::size_t L = net->layers.size();
+  const std::vector<UpdateNorms>* norms = e.norms && e.norms->size() == 2 * L ? e.norms : nullptr;
+  if (grad_sum_.size() != L) grad_sum_.assign(L, 0.0);
+  for (std::size_t l = 0; l < L; ++l)
+    grad_sum_[l] += norms ? std::sqrt((*norms)[2 * l].grad_sq)
+                          : frobenius_norm(grads->layers[l].dW);
   ++grad_count_;
   if (e.step % every_ != 0) return;
-  LayerStats s = layer_stats(*net, *e.objective->trace(), *grads);
-  row_ = StepRow{.step = e.step,
-                 .epoch = e.epoch + 1,
-                 .batch_loss = e.batch_loss,
-                 .grad_norm_W = std::move(s.grad_norm_W),
-                 .grad_norm_b = std::move(s.grad_norm_b),
-                 .delta_norm = std::move(s.delta_norm),
-                 .weight_norm_W = std::move(s.weight_norm_W),
-                 .update_ratio = std::move(s.update_ratio),
-                 .act_mean = std::move(s.act_mean),
-                 .act_std = std::move(s.act_std),
-                 .act_saturated = std::move(s.act_saturated)};
-  pending_ = true;
-}
-
-template <class T>
-void ResultsLogger<T>::on_step_end(const StepEvent<T>& e) {
-  if (!pending_) return;
-  pending_ = false;
-  if (e.step_sq_norms)
-    for (std::size_t l = 0; l < row_.update_ratio.size() && 2 * l < e.step_sq_norms->size(); ++l)
-      row_.update_ratio[l] = std::sqrt((*e.step_sq_norms)[2 * l]) / row_.weight_norm_W[l];
-  file_.append_step(row_);
+  LayerStats s = layer_stats(*net, *e.objective->trace(), *grads, norms);
+  file_.append_step(StepRow{.step = e.step,
+                            .epoch = e.epoch + 1,
+                            .batch_loss = e.batch_loss,
+                            .grad_norm_W = std::move(s.grad_norm_W),
+                            .grad_norm_b = std::move(s.grad_norm_b),
+                            .delta_norm = std::move(s.delta_norm),
+                            .weight_norm_W = std::move(s.weight_norm_W),
+                            .update_ratio = std::move(s.update_ratio),
+                            .act_mean = std::move(s.act_mean),
+                            .act_std = std::move(s.act_std),
+                            .act_saturated = std::move(s.act_saturated)});
 }
 
 template <class T>

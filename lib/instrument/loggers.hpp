@@ -16,7 +16,6 @@ class ResultsLogger final : public Observer<T> {
   ResultsLogger(RunFile& file, long every);
 
   void on_phase_begin(const PhaseInfo& phase) override;
-  void on_gradient(const StepEvent<T>& event) override;
   void on_step_end(const StepEvent<T>& event) override;
   bool on_epoch_end(const EpochMetrics& metrics) override;
 
@@ -24,8 +23,6 @@ class ResultsLogger final : public Observer<T> {
   RunFile& file_;
   long every_;
   bool active_ = false;         // fine-tuning phase
-  bool pending_ = false;        // a step row waits for its update ratios
-  StepRow row_;
   std::vector<double> grad_sum_;  // per layer, this epoch
   long grad_count_ = 0;
 };

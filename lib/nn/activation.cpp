@@ -117,24 +117,10 @@ void multiply_by_derivative(Activation act, const arma::Mat<T>& a, arma::Mat<T>&
   }
 }
 
-template <class T>
-bool is_saturated(Activation act, T a) {
-  switch (act) {
-    case Activation::sigmoid: return a < T(0.01) || a > T(0.99);
-    case Activation::tanh:
-    case Activation::softsign: return std::abs(a) > T(0.99);
-    case Activation::relu: return a <= T(0);
-    case Activation::identity:
-    case Activation::leaky_relu: return false;
-  }
-  return false;
-}
-
 #define LW_INSTANTIATE(T)                                                                     \
   template void activate(Activation, const arma::Mat<T>&, const arma::Col<T>&, arma::Mat<T>&); \
   template void activate(Activation, arma::Mat<T>&);                                          \
-  template void multiply_by_derivative(Activation, const arma::Mat<T>&, arma::Mat<T>&);       \
-  template bool is_saturated(Activation, T);
+  template void multiply_by_derivative(Activation, const arma::Mat<T>&, arma::Mat<T>&);
 LW_INSTANTIATE(float)
 LW_INSTANTIATE(double)
 #undef LW_INSTANTIATE

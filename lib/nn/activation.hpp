@@ -37,6 +37,16 @@ void multiply_by_derivative(Activation act, const arma::Mat<T>& a, arma::Mat<T>&
 
 // Whether an output is saturated: sigmoid/tanh/softsign within 1% of a bound; relu at zero.
 template <class T>
-bool is_saturated(Activation act, T a);
+inline bool is_saturated(Activation act, T a) {
+  switch (act) {
+    case Activation::sigmoid: return a < T(0.01) || a > T(0.99);
+    case Activation::tanh:
+    case Activation::softsign: return (a < T(0) ? -a : a) > T(0.99);
+    case Activation::relu: return a <= T(0);
+    case Activation::identity:
+    case Activation::leaky_relu: return false;
+  }
+  return false;
+}
 
 }  // namespace lw

@@ -3,7 +3,8 @@
 // they never change training state. Only on_epoch_end may ask the loop to stop.
 //   on_phase_begin   before the first batch of a phase (fine-tuning, or one pretraining layer)
 //   on_gradient      after backward, before the update: gradients of this step are in place
-//   on_step_end      after the update, with |step|^2 of each parameter (for update ratios)
+//   on_step_end      after the update, with the UpdateNorms of each parameter (gradient, weight
+//                    and step norms); trace and gradients are still those of this step
 //   on_epoch_end     after validation; return false to stop
 //   on_phase_end     after the last epoch, with the outcome
 #include <cmath>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "train/objective.hpp"
+#include "train/optimizer.hpp"
 
 namespace lw {
 
@@ -28,7 +30,7 @@ struct StepEvent {
   double batch_loss = 0;
   double learning_rate = 0;
   const Objective<T>* objective = nullptr;
-  const std::vector<double>* step_sq_norms = nullptr;  // on_step_end only: per Parameter
+  const std::vector<UpdateNorms>* norms = nullptr;  // on_step_end only: one per Parameter
 };
 
 inline constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();

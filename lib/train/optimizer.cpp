@@ -93,7 +93,7 @@ void Optimizer<T>::begin_step(double learning_rate, double grad_scale) {
 }
 
 template <class T>
-double Optimizer<T>::update(std::size_t slot, arma::Mat<T>& param, const arma::Mat<T>& grad,
+UpdateNorms Optimizer<T>::update(std::size_t slot, arma::Mat<T>& param, const arma::Mat<T>& grad,
                             bool decay) {
   require(arma::size(param) == arma::size(grad),
           cat("Optimizer::update(): parameter is ", param.n_rows, "x", param.n_cols,
@@ -118,8 +118,10 @@ double Optimizer<T>::update(std::size_t slot, arma::Mat<T>& param, const arma::M
   const T* gp = grad.memptr();
   T* s1 = s.s1.memptr();
   T* s2 = s.s2.memptr();
-  double step_sq = 0;
+  double grad_sq = 0, param_sq = 0, step_sq = 0;
   for (arma::uword i = 0; i < param.n_elem; ++i) {
+    grad_sq += static_cast<double>(gp[i]) * gp[i];
+    param_sq += static_cast<double>(p[i]) * p[i];
     const T g = scale * gp[i] + wd * p[i];
     T d = 0;  // the step added to p
     switch (kind) {
@@ -158,7 +160,7 @@ double Optimizer<T>::update(std::size_t slot, arma::Mat<T>& param, const arma::M
     p[i] += d;
     step_sq += static_cast<double>(d) * d;
   }
-  return step_sq;
+  return {grad_sq, param_sq, step_sq};
 }
 
 template <class T>
@@ -171,26 +173,26 @@ double global_gradient_norm(const std::vector<Parameter<T>>& params) {
 
 template <class T>
 void optimizer_step(Optimizer<T>& opt, const std::vector<Parameter<T>>& params,
-                    double learning_rate, std::vector<double>* step_sq_norms) {
+                    double learning_rate, std::vector<UpdateNorms>* norms) {
   double scale = 1.0;
   if (opt.config().clip_norm > 0) {
     const double norm = global_gradient_norm(params);
     if (norm > opt.config().clip_norm) scale = opt.config().clip_norm / norm;
   }
   opt.begin_step(learning_rate, scale);
-  if (step_sq_norms) step_sq_norms->resize(params.size());
+  if (norms) norms->resize(params.size());
   for (std::size_t i = 0; i < params.size(); ++i) {
-    const double sq = opt.update(i, *params[i].value, *params[i].grad, params[i].decay);
-    if (step_sq_norms) (*step_sq_norms)[i] = sq;
+    const UpdateNorms n = opt.update(i, *params[i].value, *params[i].grad, params[i].decay);
+    if (norms) (*norms)[i] = n;
   }
 }
 
 template class Optimizer<float>;
 template class Optimizer<double>;
 template void optimizer_step(Optimizer<float>&, const std::vector<Parameter<float>>&, double,
-                             std::vector<double>*);
+                             std::vector<UpdateNorms>*);
 template void optimizer_step(Optimizer<double>&, const std::vector<Parameter<double>>&, double,
-                             std::vector<double>*);
+                             std::vector<UpdateNorms>*);
 template double global_gradient_norm(const std::vector<Parameter<float>>&);
 template double global_gradient_norm(const std::vector<Parameter<double>>&);
 

@@ -54,6 +54,15 @@ void validate(const OptimizerConfig& config);
 
 double learning_rate_at(const OptimizerConfig& config, int epoch);
 
+// Squared norms of one parameter's update, measured inside the update loop, which streams every
+// element of the gradient and the parameter anyway: instrumentation gets them without another
+// pass over memory. grad_sq is of the raw gradient (before clipping and weight decay).
+struct UpdateNorms {
+  double grad_sq = 0;   // |g|^2
+  double param_sq = 0;  // |p|^2 before the update
+  double step_sq = 0;   // |step|^2
+};
+
 // The state of one optimizer over a fixed list of parameter slots. State is sized on first use
 // of a slot and reused: a step allocates nothing after the first.
 template <class T>
@@ -64,8 +73,7 @@ class Optimizer {
   // Starts step t + 1 with learning rate r; `grad_scale` multiplies every gradient (clipping).
   void begin_step(double learning_rate, double grad_scale = 1.0);
   // Updates param in place from grad; decay says whether weight decay applies to this slot.
-  // Returns the squared norm of the step taken (for update ratios).
-  double update(std::size_t slot, arma::Mat<T>& param, const arma::Mat<T>& grad, bool decay);
+  UpdateNorms update(std::size_t slot, arma::Mat<T>& param, const arma::Mat<T>& grad, bool decay);
 
   const OptimizerConfig& config() const { return config_; }
   long step() const { return t_; }
@@ -82,10 +90,10 @@ class Optimizer {
 };
 
 // One optimizer step on every parameter (slot i = params[i]), with the configured clipping and
-// weight decay. step_sq_norms, if given, receives |step|^2 of each parameter.
+// weight decay. norms, if given, receives the UpdateNorms of each parameter.
 template <class T>
 void optimizer_step(Optimizer<T>& opt, const std::vector<Parameter<T>>& params,
-                    double learning_rate, std::vector<double>* step_sq_norms = nullptr);
+                    double learning_rate, std::vector<UpdateNorms>* norms = nullptr);
 
 // |g| over every parameter's gradient.
 template <class T>

@@ -74,7 +74,7 @@ TrainResult train(Objective<T>& objective, const TrainData<T>& data, const Train
   Optimizer<T> optimizer(config.optimizer);
   EarlyStopping stopping(config.patience, config.min_delta);
   const std::vector<Parameter<T>> params = objective.parameters();
-  std::vector<double> step_sq_norms;
+  std::vector<UpdateNorms> norms;
   arma::Mat<T> Xb, Yb;
   TrainResult result;
   StepEvent<T> event;
@@ -114,11 +114,11 @@ TrainResult train(Objective<T>& objective, const TrainData<T>& data, const Train
       event.epoch = epoch;
       event.batch_loss = batch.loss;
       event.learning_rate = lr;
-      event.step_sq_norms = nullptr;
+      event.norms = nullptr;
       for (auto* o : hooks.observers) o->on_gradient(event);
-      optimizer_step(optimizer, params, lr, &step_sq_norms);
+      optimizer_step(optimizer, params, lr, &norms);
       objective.after_update();
-      event.step_sq_norms = &step_sq_norms;
+      event.norms = &norms;
       for (auto* o : hooks.observers) o->on_step_end(event);
       ++result.steps;
       loss_sum += batch.loss * static_cast<double>(count);

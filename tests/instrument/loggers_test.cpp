@@ -24,6 +24,7 @@ struct Expect final : lw::Observer<double> {
   std::vector<double> batch_loss;
   std::vector<std::vector<double>> grad_norm_W, update_ratio;  // per step, per layer
   std::vector<int> epoch_of_step;
+  std::vector<arma::mat> W_before;  // this step's weights before the update
 
   void on_phase_begin(const lw::PhaseInfo& p) override { active = p.name == "finetune"; }
   void on_gradient(const lw::StepEvent<double>& e) override {
@@ -33,14 +34,17 @@ struct Expect final : lw::Observer<double> {
     batch_loss.push_back(e.batch_loss);
     grad_norm_W.push_back(s.grad_norm_W);
     epoch_of_step.push_back(e.epoch);
+    W_before.clear();
+    for (const auto& layer : e.objective->network()->layers) W_before.push_back(layer.W);
   }
   void on_step_end(const lw::StepEvent<double>& e) override {
     if (!active) return;
     std::vector<double> r;
     const auto* net = e.objective->network();
-    // The ratio is taken against the weights before the update: grad_norm row's weight norm.
+    // |step of W_l|, from the weights before and after; the test divides by the logged weight
+    // norm (taken before the update).
     for (std::size_t l = 0; l < net->layers.size(); ++l)
-      r.push_back(std::sqrt((*e.step_sq_norms)[2 * l]));
+      r.push_back(arma::norm(net->layers[l].W - W_before[l], "fro"));
     update_ratio.push_back(r);
   }
 };

@@ -143,8 +143,10 @@ BOOST_AUTO_TEST_CASE(update_returns_the_squared_step_and_slots_keep_separate_sta
   arma::mat p0 = {{1.0, 2.0}}, p1(1, 1, arma::fill::value(3.0));
   opt.begin_step(0.1);
   BOOST_TEST(opt.step() == 1);
-  const double sq = opt.update(0, p0, arma::mat{{1.0, -2.0}}, false);  // step (-0.1, 0.2)
-  BOOST_TEST(sq == 0.05, tt::tolerance(1e-14));
+  const lw::UpdateNorms n = opt.update(0, p0, arma::mat{{1.0, -2.0}}, false);  // step (-0.1, 0.2)
+  BOOST_TEST(n.step_sq == 0.05, tt::tolerance(1e-14));
+  BOOST_TEST(n.grad_sq == 5.0, tt::tolerance(1e-14));   // |(1, -2)|^2
+  BOOST_TEST(n.param_sq == 5.0, tt::tolerance(1e-14));  // |(1, 2)|^2, before the update
   opt.update(1, p1, arma::mat(1, 1, arma::fill::value(0.0)),
              false);  // slot 1 has no velocity of its own yet
   BOOST_TEST(p1(0, 0) == 3.0);
@@ -178,13 +180,14 @@ BOOST_AUTO_TEST_CASE(clip_norm_scales_gradients_to_the_global_norm) {
   auto s = scalar(0.0, 0.0, 3.0, 4.0);
   BOOST_TEST(lw::global_gradient_norm(s.params()) == 5.0);
   lw::Optimizer<double> opt({.kind = OptimizerKind::sgd, .learning_rate = 1.0, .clip_norm = 1.0});
-  std::vector<double> step_sq;
-  lw::optimizer_step(opt, s.params(), 1.0, &step_sq);
+  std::vector<lw::UpdateNorms> norms;
+  lw::optimizer_step(opt, s.params(), 1.0, &norms);
   BOOST_TEST(s.w() == -0.6, tt::tolerance(1e-14));
   BOOST_TEST(s.bias() == -0.8, tt::tolerance(1e-14));
-  BOOST_REQUIRE(step_sq.size() == 2u);  // |step|^2 of each parameter
-  BOOST_TEST(step_sq[0] == 0.36, tt::tolerance(1e-14));
-  BOOST_TEST(step_sq[1] == 0.64, tt::tolerance(1e-14));
+  BOOST_REQUIRE(norms.size() == 2u);  // |step|^2 of each parameter
+  BOOST_TEST(norms[0].step_sq == 0.36, tt::tolerance(1e-14));
+  BOOST_TEST(norms[1].step_sq == 0.64, tt::tolerance(1e-14));
+  BOOST_TEST(norms[0].grad_sq == 9.0, tt::tolerance(1e-14));  // raw, before clipping
   // Under the threshold nothing is scaled.
   auto t = scalar(0.0, 0.0, 3.0, 4.0);
   lw::Optimizer<double> loose(

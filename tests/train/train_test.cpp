@@ -86,7 +86,7 @@ class Recorder final : public lw::Observer<T> {
  public:
   std::vector<std::string> log;
   std::vector<arma::Mat<T>> W_at_gradient, dW_at_gradient, W_at_step_end;
-  std::vector<std::vector<double>> step_sq_norms;
+  std::vector<std::vector<lw::UpdateNorms>> norms;
   std::vector<double> learning_rates;
   bool sq_norms_null_at_gradient = true;
   int stop_after_epoch = -1;  // on_epoch_end returns false at this (0-based) epoch
@@ -95,7 +95,7 @@ class Recorder final : public lw::Observer<T> {
   void on_phase_begin(const lw::PhaseInfo& p) override { log.push_back("begin " + p.name); }
   void on_gradient(const lw::StepEvent<T>& e) override {
     log.push_back(lw::cat("gradient ", e.step, " epoch ", e.epoch));
-    if (e.step_sq_norms) sq_norms_null_at_gradient = false;
+    if (e.norms) sq_norms_null_at_gradient = false;
     if (const auto* net = e.objective->network()) W_at_gradient.push_back(net->layers[0].W);
     if (const auto* g = e.objective->gradients()) dW_at_gradient.push_back(g->layers[0].dW);
     learning_rates.push_back(e.learning_rate);
@@ -103,7 +103,7 @@ class Recorder final : public lw::Observer<T> {
   void on_step_end(const lw::StepEvent<T>& e) override {
     log.push_back(lw::cat("step_end ", e.step));
     if (const auto* net = e.objective->network()) W_at_step_end.push_back(net->layers[0].W);
-    step_sq_norms.push_back(e.step_sq_norms ? *e.step_sq_norms : std::vector<double>{});
+    norms.push_back(e.norms ? *e.norms : std::vector<lw::UpdateNorms>{});
   }
   bool on_epoch_end(const lw::EpochMetrics& m) override {
     log.push_back(lw::cat("epoch_end ", m.epoch));
@@ -377,11 +377,16 @@ BOOST_AUTO_TEST_CASE(observers_see_the_hooks_in_order_with_gradients_before_the_
     // SGD: the update is -lr dW of the gradient seen at on_gradient.
     BOOST_TEST(arma::approx_equal(after, before - lr * recorder.dW_at_gradient[s], "absdiff",
                                   1e-14));
-    // step_sq_norms holds |step|^2 per parameter (W_0, b_0, W_1, b_1).
-    BOOST_REQUIRE(recorder.step_sq_norms[s].size() == 4u);
+    // norms holds |step|^2, |W|^2 before the update and |dW|^2 per parameter (W_0, b_0, ...).
+    BOOST_REQUIRE(recorder.norms[s].size() == 4u);
     const double sq = arma::accu(arma::square(after - before));
-    BOOST_TEST(recorder.step_sq_norms[s][0] == sq, tt::tolerance(1e-10));
-    BOOST_TEST(recorder.step_sq_norms[s][1] > 0.0);
+    BOOST_TEST(recorder.norms[s][0].step_sq == sq, tt::tolerance(1e-10));
+    BOOST_TEST(recorder.norms[s][0].param_sq == arma::accu(arma::square(before)),
+               tt::tolerance(1e-12));
+    BOOST_TEST(recorder.norms[s][0].grad_sq ==
+                   arma::accu(arma::square(recorder.dW_at_gradient[s])),
+               tt::tolerance(1e-12));
+    BOOST_TEST(recorder.norms[s][1].step_sq > 0.0);
   }
 }
 
