@@ -4,6 +4,7 @@
 // goes to stdout and to summary.csv beside the runs. A rerun skips complete runs and redoes the
 // others. Ctrl-C (SIGINT) or SIGTERM stop after the current batch: the run is marked interrupted,
 // finished runs are kept, the exit status is 130 or 143. Bad options exit with status 2.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -57,8 +58,8 @@ int main(int argc, char** argv) {
   std::vector<lw::RunSpec> runs;
   try {
     args = lw::parse_arguments(argc, argv, cfg, sweep_options);
-    if (args.help) {
-      std::cout << usage << "\n" << lw::describe_options(cfg) << "\n" << sweep_options << "\n";
+    if (args.show_help) {
+      std::cout << usage << "\n" << args.help << "\n";
       return 0;
     }
     if (args.list_schemes) {
@@ -77,18 +78,51 @@ int main(int argc, char** argv) {
     std::cerr << "depth_sweep: " << e.what() << "\n(see depth_sweep --help)\n";
     return 2;
   }
-  lw::select_blas_kernel(argc, argv, blas_kernel);
+  try {
+    lw::select_blas_kernel(argc, argv, blas_kernel);
+  } catch (const std::exception& e) {
+    std::cerr << "depth_sweep: --blas-kernel: " << e.what() << "\n";
+    return 2;
+  }
   if (cfg.threads > 0) lw::set_blas_threads(cfg.threads);
 
   const auto dir = lw::experiment_dir(cfg);
+  // A complete file is skipped only if it was made with the same options (run_hash); one made
+  // with others is an error, never silently reported as this config's result.
+  std::vector<std::string> conflicts;
+  for (const auto& r : runs)
+    if (!cfg.overwrite && lw::is_complete(dir, r.run_id) &&
+        lw::read_run_hash(lw::results_path(dir, r.run_id)) !=
+            lw::run_hash(lw::run_config(cfg, r, args.effective)))
+      conflicts.push_back(lw::results_path(dir, r.run_id).string());
+  if (!conflicts.empty()) {
+    std::cerr << "depth_sweep: " << conflicts.size() << " complete result(s) in " << dir.string()
+              << "/ were made with other options than these, e.g. " << conflicts.front()
+              << "\n(use --overwrite to redo them, or another --experiment)\n";
+    return 2;
+  }
   if (args.dry_run) {
     std::cout << runs.size() << " runs; results in " << dir.string() << "/\n";
     for (const auto& r : runs) {
       const bool done = lw::is_complete(dir, r.run_id);
+      const bool partial = std::filesystem::exists(lw::partial_path(dir, r.run_id));
       std::cout << "  " << lw::results_path(dir, r.run_id).string()
-                << (done ? "  (complete, skipped)" : "") << "\n";
+                << (done && !cfg.overwrite ? "  (complete, skipped)"
+                    : partial             ? "  (partial, redone)"
+                                          : "")
+                << "\n";
     }
     return 0;
+  }
+  // Load the first split now, so bad data options or files fail before any file is written.
+  std::optional<std::uint64_t> loaded_seed;
+  lw::Split split;
+  try {
+    split = lw::load_split(cfg.data, runs.front().seed);
+    loaded_seed = runs.front().seed;
+  } catch (const std::exception& e) {
+    std::cerr << "depth_sweep: " << e.what() << "\n";
+    return 2;
   }
 
   std::signal(SIGINT, on_signal);
@@ -99,8 +133,6 @@ int main(int argc, char** argv) {
   lw::SweepProgress progress{.runs_total = runs.size(), .runs_done = 0,
                              .epochs_per_run = cfg.finetune.epochs};
   std::vector<lw::RunRecord> records;
-  std::optional<std::uint64_t> loaded_seed;
-  lw::Split split;
   try {
     for (const auto& run : runs) {
       if (stop_requested) break;
@@ -119,11 +151,14 @@ int main(int argc, char** argv) {
       lw::RunOutcome out =
           lw::run_one(cfg, run, split, args.effective, command_line, progress, &stop_requested);
       records.push_back({run, out.status, out.summary});
-      std::printf("[run %zu/%zu %s] %s: test error %.2f%%, %lld epochs, %.1f s%s%s\n",
-                  progress.runs_done + 1, runs.size(), run.run_id.c_str(),
-                  lw::to_string(out.status).c_str(), 100 * out.summary.test_error,
-                  static_cast<long long>(out.summary.epochs_run), out.summary.total_wall_time_s,
-                  out.message.empty() ? "" : " - ", out.message.c_str());
+      if (out.status == lw::RunStatus::complete)
+        std::printf("[run %zu/%zu %s] complete: test error %.2f%%, %lld epochs, %.1f s\n",
+                    progress.runs_done + 1, runs.size(), run.run_id.c_str(),
+                    100 * out.summary.test_error, static_cast<long long>(out.summary.epochs_run),
+                    out.summary.total_wall_time_s);
+      else
+        std::printf("[run %zu/%zu %s] %s: %s\n", progress.runs_done + 1, runs.size(),
+                    run.run_id.c_str(), lw::to_string(out.status).c_str(), out.message.c_str());
       std::fflush(stdout);
       ++progress.runs_done;
     }
@@ -132,8 +167,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto table = lw::summarize(records);
-  lw::write_summary_csv(dir / "summary.csv", table);
-  std::cout << "\n" << lw::format_summary(table) << "summary: " << (dir / "summary.csv").string()
+  // Shards of one grid share the folder: each writes its own summary (tools/summary merges them).
+  std::string csv_name = "summary.csv";
+  if (!shard.empty()) {
+    csv_name = "summary-shard-" + shard + ".csv";
+    std::replace(csv_name.begin(), csv_name.end(), '/', '-');
+  }
+  lw::write_summary_csv(dir / csv_name, table);
+  std::cout << "\n" << lw::format_summary(table) << "summary: " << (dir / csv_name).string()
             << "\n";
   if (stop_requested) {
     std::cerr << "depth_sweep: stopped by signal; finished runs are kept, rerun to resume\n";

@@ -107,7 +107,12 @@ int main(int argc, char** argv) {
     std::cerr << "gradient_probe: " << e.what() << "\n(see gradient_probe --help)\n";
     return 2;
   }
-  lw::select_blas_kernel(argc, argv, c.blas_kernel);
+  try {
+    lw::select_blas_kernel(argc, argv, c.blas_kernel);
+  } catch (const std::exception& e) {
+    std::cerr << "gradient_probe: --blas-kernel: " << e.what() << "\n";
+    return 2;
+  }
   if (c.threads > 0) lw::set_blas_threads(c.threads);
   try {
     const lw::Split split = lw::load_split(c.data, static_cast<std::uint64_t>(c.seed));
@@ -158,11 +163,12 @@ int main(int argc, char** argv) {
         }
       std::printf("\n");
     }
-    for (const auto& path : c.load) {
+    for (std::size_t k = 0; k < c.load.size(); ++k) {
+      const std::string& path = c.load[k];
       const auto net = lw::load_network<float>(path);
       const lw::ProbeResult r = lw::probe_gradients(net, X, Y, c.batch_size, c.batches);
       const lw::h5::Object g =
-          lw::h5::require_group(file, "loaded/" + fs::path(path).filename().string());
+          lw::h5::require_group(file, lw::cat("loaded/network_", k < 10 ? "0" : "", k));
       lw::h5::write_attr(g, "depth", static_cast<std::int64_t>(net.depth()));
       lw::h5::write_attr(g, "file", path);
       write_stats(g, r);

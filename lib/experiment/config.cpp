@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "core/check.hpp"
@@ -14,13 +15,23 @@ namespace po = boost::program_options;
 namespace lw {
 namespace {
 
+// Binds an option to a field whose current value is the default, shown as a person writes it
+// (0.1, not 0.10000000000000001).
 template <class V>
 po::typed_value<V>* bind(V& field) {
-  return po::value(&field)->default_value(field);
+  if constexpr (std::is_floating_point_v<V>) {
+    std::ostringstream text;
+    text << field;
+    return po::value(&field)->default_value(field, text.str());
+  } else {
+    return po::value(&field)->default_value(field);
+  }
 }
 
 po::typed_value<bool>* bind_flag(bool& field) {
-  return po::value(&field)->default_value(field)->implicit_value(true);
+  return po::value(&field)
+      ->default_value(field, field ? "true" : "false")
+      ->implicit_value(true, "true");
 }
 
 // Typed value of one parsed option, for /config and the echo.
@@ -127,6 +138,9 @@ std::vector<long> parse_int_list(const std::string& option, const std::string& t
     }
   }
   if (out.empty()) throw bad();
+  for (std::size_t i = 0; i < out.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      require(out[i] != out[j], cat("--", option, ": ", out[i], " appears twice in '", text, "'"));
   return out;
 }
 
@@ -140,7 +154,29 @@ std::vector<std::string> parse_name_list(const std::string& option, const std::s
     out.push_back(item.substr(b, e - b + 1));
   }
   require(!out.empty(), cat("--", option, ": the list is empty"));
+  for (std::size_t i = 0; i < out.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      require(out[i] != out[j], cat("--", option, ": '", out[i], "' appears twice"));
   return out;
+}
+
+TrainConfig train_config(const FinetuneConfig& f, arma::uword n_train) {
+  TrainConfig t;
+  t.epochs = f.epochs;
+  t.batch_size = std::min<arma::uword>(static_cast<arma::uword>(f.batch_size), n_train);
+  t.optimizer.kind = parse_optimizer(f.optimizer);
+  t.optimizer.learning_rate = f.learning_rate;
+  t.optimizer.momentum = f.momentum;
+  t.optimizer.weight_decay = f.weight_decay;
+  t.optimizer.clip_norm = f.clip_norm;
+  t.optimizer.schedule = parse_schedule(f.schedule);
+  t.optimizer.gamma = f.gamma;
+  t.optimizer.step_size = f.step_size;
+  t.optimizer.decay = f.decay;
+  t.patience = f.patience;
+  t.min_delta = f.min_delta;
+  t.monitor = parse_monitor(f.monitor);
+  return t;
 }
 
 ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& cfg,
@@ -157,9 +193,15 @@ ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& 
   settings.add(extra);
   po::options_description all;
   all.add(generic).add(settings);
+  std::ostringstream help_text;
+  help_text << all;
+  parsed.help = help_text.str();
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(all).run(), vm);
+    // No guessing of abbreviated names: --finetune.epoch must not silently mean epochs.
+    const int style = po::command_line_style::default_style &
+                      ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(argc, argv).options(all).style(style).run(), vm);
     if (vm.count("config")) {
       const std::string file = vm["config"].as<std::string>();
       require(std::filesystem::is_regular_file(file),
@@ -176,7 +218,7 @@ ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& 
   } catch (const po::error& e) {
     throw std::invalid_argument(e.what());
   }
-  parsed.help = vm.count("help") > 0;
+  parsed.show_help = vm.count("help") > 0;
   parsed.version = vm.count("version") > 0;
   parsed.dry_run = vm.count("dry-run") > 0;
   parsed.list_schemes = vm.count("list-schemes") > 0;
@@ -208,7 +250,8 @@ void validate(const ExperimentConfig& c) {
           cat("--experiment: '", c.experiment, "' must be a non-empty name of letters, digits, . _ -"));
   require(c.precision == "float32" || c.precision == "float64",
           cat("--precision: '", c.precision, "' must be float32 or float64"));
-  require(c.threads >= 0, cat("--threads: must be >= 0 (", c.threads, ")"));
+  require(c.threads >= 0 && c.threads <= 64,
+          cat("--threads: must be between 0 (OpenBLAS's default) and 64 (", c.threads, ")"));
   require(c.init_scale >= 0, cat("--init_scale: must be >= 0 (", c.init_scale, ")"));
   require(c.log.every >= 1, cat("--log.every: must be >= 1 (", c.log.every, ")"));
   const auto& f = c.finetune;
@@ -234,6 +277,13 @@ void validate(const ExperimentConfig& c) {
   rethrow("finetune.optimizer", [](const std::string& v) { parse_optimizer(v); }, f.optimizer);
   rethrow("finetune.schedule", [](const std::string& v) { parse_schedule(v); }, f.schedule);
   rethrow("finetune.monitor", [](const std::string& v) { parse_monitor(v); }, f.monitor);
+  try {
+    const arma::uword any = std::numeric_limits<arma::uword>::max();
+    validate(train_config(f, any), any);
+  } catch (const std::invalid_argument& e) {  // "optimizer: momentum must be ..." and the like
+    const std::string what = e.what();
+    throw std::invalid_argument(cat("--finetune.", what.substr(what.find(':') + 2)));
+  }
   validate(c.data);
 }
 

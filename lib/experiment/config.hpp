@@ -12,6 +12,7 @@
 
 #include "io/data_config.hpp"
 #include "io/results.hpp"
+#include "train/train.hpp"
 
 namespace lw {
 
@@ -72,9 +73,10 @@ boost::program_options::options_description describe_options(ExperimentConfig& c
 // Parses argv (and --config FILE) into cfg. Throws std::invalid_argument with one clear message for
 // an unknown option, a malformed value or an unreadable config file.
 struct ParsedArgs {
-  bool help = false, dry_run = false, list_schemes = false, version = false;
+  bool show_help = false, dry_run = false, list_schemes = false, version = false;
   std::string config_file;
   std::vector<ConfigEntry> effective;  // every option and its value, in order
+  std::string help;                    // every option with its default and help, for --help
 };
 ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& cfg,
                            const boost::program_options::options_description& extra = {});
@@ -85,6 +87,9 @@ std::vector<std::string> parse_name_list(const std::string& option, const std::s
 
 // Throws std::invalid_argument naming the option, the value and what is allowed.
 void validate(const ExperimentConfig& cfg);
+
+// The training loop's settings for fine-tuning (batch size capped at n_train).
+TrainConfig train_config(const FinetuneConfig& f, arma::uword n_train);
 
 }  // namespace lw
 

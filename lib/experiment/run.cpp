@@ -1,5 +1,6 @@
 #include "experiment/run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -18,25 +19,6 @@ namespace lw {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-TrainConfig finetune_config(const FinetuneConfig& f, arma::uword n_train) {
-  TrainConfig t;
-  t.epochs = f.epochs;
-  t.batch_size = std::min<arma::uword>(static_cast<arma::uword>(f.batch_size), n_train);
-  t.optimizer.kind = parse_optimizer(f.optimizer);
-  t.optimizer.learning_rate = f.learning_rate;
-  t.optimizer.momentum = f.momentum;
-  t.optimizer.weight_decay = f.weight_decay;
-  t.optimizer.clip_norm = f.clip_norm;
-  t.optimizer.schedule = parse_schedule(f.schedule);
-  t.optimizer.gamma = f.gamma;
-  t.optimizer.step_size = f.step_size;
-  t.optimizer.decay = f.decay;
-  t.patience = f.patience;
-  t.min_delta = f.min_delta;
-  t.monitor = parse_monitor(f.monitor);
-  return t;
-}
 
 // The data in precision T: float32 data is used in place, float64 gets a converted copy.
 template <class T>
@@ -74,13 +56,7 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
                RunHeader{.run_id = run.run_id, .experiment = cfg.experiment,
                          .seed = static_cast<std::int64_t>(run.seed), .command_line = command_line},
                cfg.overwrite);
-  std::vector<ConfigEntry> entries = effective;
-  entries.push_back({"run.depth", static_cast<std::int64_t>(run.depth)});
-  entries.push_back({"run.arm", run.arm});
-  entries.push_back({"run.activation", run.activation});
-  entries.push_back({"run.width", static_cast<std::int64_t>(run.width)});
-  entries.push_back({"run.seed", static_cast<std::int64_t>(run.seed)});
-  file.write_config(entries);
+  file.write_config(run_config(cfg, run, effective));
   file.write_data(split.info);
 
   arma::Mat<T> x_store, xv_store, xt_store;
@@ -163,21 +139,29 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
   if (aug.enabled()) hooks.augment = [&](arma::Mat<T>& Xb) { augment_batch(Xb, aug, aug_rng); };
   Rng shuffle = make_rng(run.seed, "finetune/shuffle");
   const TrainResult result =
-      train(objective, TrainData<T>{X, Y, &Xv, &Yv}, finetune_config(cfg.finetune, X.n_cols),
+      train(objective, TrainData<T>{X, Y, &Xv, &Yv}, train_config(cfg.finetune, X.n_cols),
             shuffle, PhaseInfo{"finetune", -1, ""}, hooks);
 
-  const BatchResult test = objective.evaluate(Xt, Yt);
+  // Only a complete run has a test error: the weights of a diverged run are not finite, and an
+  // interrupted one did not finish its protocol.
+  const bool complete = result.status == TrainStatus::complete;
   Summary& s = outcome.summary;
   s.best_epoch = result.best_epoch + 1;
   s.best_valid_error = result.best_metric;
   if (result.best_epoch >= 0)
     s.best_valid_error = result.epochs[static_cast<std::size_t>(result.best_epoch)].valid_error;
-  s.test_error = static_cast<double>(test.errors) / static_cast<double>(Xt.n_cols);
+  s.test_error = std::nan("");
+  if (complete)
+    s.test_error = static_cast<double>(objective.evaluate(Xt, Yt).errors) /
+                   static_cast<double>(Xt.n_cols);
   s.epochs_run = static_cast<std::int64_t>(result.epochs.size());
   s.stopped_early = result.stopped_early;
   s.total_wall_time_s = std::chrono::duration<double>(Clock::now() - started).count();
   if (cfg.log.weights) write_all_weights(file, WeightStage::best, net);
-  if (cfg.log.model) save_network(experiment_dir(cfg) / (run.run_id + ".model.h5"), net);
+  if (cfg.log.model && complete) {
+    std::filesystem::create_directories(model_path(cfg, run.run_id).parent_path());
+    save_network(model_path(cfg, run.run_id), net);
+  }
   file.write_summary(s);
   outcome.status = to_run_status(result.status);
   outcome.message = result.message;
@@ -193,6 +177,66 @@ RunOutcome run_one(const ExperimentConfig& cfg, const RunSpec& run, const Split&
   if (cfg.precision == "float64")
     return run_typed<double>(cfg, run, split, effective, command_line, progress, stop_requested);
   return run_typed<float>(cfg, run, split, effective, command_line, progress, stop_requested);
+}
+
+// A scheme option's value typed as its declaration says.
+ConfigValue typed_option(const SchemeOption& option, const std::string& value) {
+  switch (option_type(option)) {
+    case OptionType::flag: return value == "true";
+    case OptionType::integer: return static_cast<std::int64_t>(std::stoll(value));
+    case OptionType::real: return std::stod(value);
+    case OptionType::text: return value;
+  }
+  return value;
+}
+
+std::vector<ConfigEntry> run_config(const ExperimentConfig& cfg, const RunSpec& run,
+                                    const std::vector<ConfigEntry>& effective) {
+  std::vector<ConfigEntry> entries;
+  for (const auto& e : effective)  // scheme options: all of the run's scheme, below
+    if (e.key.rfind("pretrain.", 0) != 0 || e.key == "pretrain.freeze") entries.push_back(e);
+  entries.push_back({"run.depth", static_cast<std::int64_t>(run.depth)});
+  entries.push_back({"run.arm", run.arm});
+  entries.push_back({"run.activation", run.activation});
+  entries.push_back({"run.width", static_cast<std::int64_t>(run.width)});
+  entries.push_back({"run.seed", static_cast<std::int64_t>(run.seed)});
+  if (run.pretrained) {
+    const Scheme& scheme = find_scheme(run.arm);
+    std::vector<SchemeOption> declared = common_scheme_options();
+    declared.insert(declared.end(), scheme.options.begin(), scheme.options.end());
+    for (const auto& [key, value] : effective_scheme_options(run.arm, cfg.pretrain.options))
+      for (const auto& option : declared)
+        if (key == "pretrain." + run.arm + "." + option.key)
+          entries.push_back({key, typed_option(option, value)});
+  }
+  entries.push_back({"run_hash", run_hash(entries)});
+  return entries;
+}
+
+std::string run_hash(const std::vector<ConfigEntry>& run_config) {
+  static const std::vector<std::string> excluded{"results", "experiment", "threads", "overwrite",
+                                                 "depths",  "inits",      "seeds",   "activations",
+                                                 "width",   "run_hash"};
+  std::vector<ConfigEntry> decisive;
+  for (const auto& e : run_config)
+    if (std::find(excluded.begin(), excluded.end(), e.key) == excluded.end())
+      decisive.push_back(e);
+  return config_hash(decisive);
+}
+
+std::optional<std::string> read_run_hash(const std::filesystem::path& file) {
+  try {
+    const h5::Object f = h5::open_file(file);
+    const h5::Object g = h5::open_group(f, "config");
+    if (!h5::has_attr(g, "run_hash")) return std::nullopt;
+    return h5::read_attr<std::string>(g, "run_hash");
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::filesystem::path model_path(const ExperimentConfig& cfg, const std::string& run_id) {
+  return experiment_dir(cfg) / "models" / (run_id + ".h5");
 }
 
 Summary read_summary(const std::filesystem::path& path) {

@@ -7,6 +7,7 @@
 // Pairing: for one seed every arm sees the same split, the same fine-tuning batch order
 // ("finetune/shuffle"), the same dropout and augmentation draws, and the same output-layer weights.
 #include <atomic>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,5 +31,23 @@ RunOutcome run_one(const ExperimentConfig& cfg, const RunSpec& run, const Split&
 
 // The summary of a finished run's file, read back (for the table of a resumed sweep).
 Summary read_summary(const std::filesystem::path& file);
+
+// What /config records for a run: the effective options, the run's own values (run.depth,
+// run.arm, run.activation, run.width, run.seed), for a pretrained arm every option of its scheme
+// typed as declared (pretrain.<scheme>.<key>), and last run_hash.
+std::vector<ConfigEntry> run_config(const ExperimentConfig& cfg, const RunSpec& run,
+                                    const std::vector<ConfigEntry>& effective);
+
+// The config_hash of what decides a run's numbers and file contents: run_config without where the
+// results go or how fast they are made (results, experiment, threads, overwrite), without the
+// grid lists (the run's own values stand for them) and without other schemes' options. A resumed
+// sweep skips a complete file only if its run_hash matches.
+std::string run_hash(const std::vector<ConfigEntry>& run_config);
+
+// The /config run_hash attribute of a results file; nullopt if missing or unreadable.
+std::optional<std::string> read_run_hash(const std::filesystem::path& file);
+
+// Where --log.model saves a run's best network: <results>/<experiment>/models/<run_id>.h5.
+std::filesystem::path model_path(const ExperimentConfig& cfg, const std::string& run_id);
 
 }  // namespace lw

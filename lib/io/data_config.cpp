@@ -58,6 +58,14 @@ void validate(const DataConfig& c) {
     names += cat(names.empty() ? "" : ", ", s.name);
   }
   if (!known) fail("source", c.source, "known sources are " + names);
+  // Counts are unsigned: "-5" on the command line wraps to a huge number; name it as given.
+  const auto count = [&](const std::string& option, arma::uword v) {
+    if (v > (arma::uword(1) << 48))
+      fail(option, static_cast<long long>(v), "must be a count >= 0 (0: all available)");
+  };
+  count("n_train", c.n_train);
+  count("n_test", c.n_test);
+  count("n_examples", c.n_examples);
   if (c.n_valid < -1) fail("n_valid", c.n_valid, "must be >= 0, or -1 for the source default");
   if (!(c.valid_fraction >= 0 && c.valid_fraction < 1))
     fail("valid_fraction", c.valid_fraction, "must be in [0, 1)");

@@ -136,7 +136,8 @@ void write_scheme_list(std::ostream& out) {
       width = std::max(width, s.name.size() + o->key.size() + o->default_value.size() + 13);
     rows.emplace_back(s.name, std::move(all));
   }
-  out << "Pretraining schemes (--pretrain <name>; options as --pretrain.<name>.<key> <value>):\n";
+  out << "Pretraining schemes (an arm of --inits <name>; options as --pretrain.<name>.<key> <value>,\n"
+         "or key = value under [pretrain.<name>] in a config file):\n";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Scheme& s = registry()[i];
     out << "\n" << s.name << "  " << s.summary << (s.needs_labels ? "  [uses labels]" : "") << "\n";

@@ -105,7 +105,7 @@ TrainResult train(Objective<T>& objective, const TrainData<T>& data, const Train
       const BatchResult batch = objective.compute(Xb, Yb);
       if (!std::isfinite(batch.loss)) {
         result.status = TrainStatus::diverged;
-        result.message = cat("non-finite loss at step ", result.steps, " (epoch ", epoch,
+        result.message = cat("non-finite loss at step ", result.steps, " (epoch ", epoch + 1,
                              "); last finite batch loss ", last_finite_loss);
         return finish();
       }
@@ -126,13 +126,13 @@ TrainResult train(Objective<T>& objective, const TrainData<T>& data, const Train
       else error_sum += batch.errors;
       if (hooks.stop_requested && hooks.stop_requested->load()) {
         result.status = TrainStatus::interrupted;
-        result.message = cat("interrupted at step ", result.steps, " (epoch ", epoch, ")");
+        result.message = cat("interrupted at step ", result.steps, " (epoch ", epoch + 1, ")");
         return finish();
       }
     }
     if (!parameters_finite(params)) {
       result.status = TrainStatus::diverged;
-      result.message = cat("non-finite parameters after epoch ", epoch, " (step ", result.steps,
+      result.message = cat("non-finite parameters after epoch ", epoch + 1, " (step ", result.steps,
                            "); last finite batch loss ", last_finite_loss);
       return finish();
     }

@@ -22,6 +22,18 @@ std::vector<std::string> tiny_grid(const fs::path& results, const std::string& e
           "--pretrain.dae.epochs", "2", "--log.every", "3", "--log.weights"};
 }
 
+// args with option `key` set to value (replaced if present, else appended).
+std::vector<std::string> with(std::vector<std::string> args, const std::string& key,
+                              const std::string& value) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == key) {
+      args[i + 1] = value;
+      return args;
+    }
+  args.insert(args.end(), {key, value});
+  return args;
+}
+
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
@@ -68,6 +80,14 @@ BOOST_AUTO_TEST_CASE(bad_options_exit_2_with_a_clear_message_and_create_no_files
       {{"--activations", "swish"}, "swish"},
       {{"--data.source", "nonesuch"}, "nonesuch"},
       {{"--config", (dir / "missing.ini").string()}, "missing.ini"},
+      {{"--depths", "1,1"}, "appears twice"},
+      {{"--finetune.epoch", "1"}, "finetune.epoch"},  // no guessing of abbreviated names
+      {{"--finetune.momentum", "5"}, "--finetune.momentum"},
+      {{"--finetune.weight_decay", "-1"}, "--finetune.weight_decay"},
+      {{"--threads", "100000"}, "--threads"},
+      {{"--blas-kernel", "nonesuch"}, "nonesuch"},
+      {{"--data.path", (dir / "nowhere").string()}, "nowhere"},
+      {{"--shard", "2/2"}, "--shard"},
   };
   for (const auto& [args, expected] : cases) {
     std::vector<std::string> all{"--results", results.string()};
@@ -168,6 +188,66 @@ BOOST_AUTO_TEST_CASE(the_same_config_and_seed_give_bit_identical_files) {
   for (const auto& f : lw::test::files_in(dir / "a/r"))
     if (f.extension() == ".h5")
       BOOST_TEST(lw::test::compare_results(f, dir / "b/r" / f.filename()) == "", f.filename());
+}
+
+BOOST_AUTO_TEST_CASE(complete_results_made_with_other_options_are_refused_not_reused) {
+  lw::test::TempDir dir;
+  auto args = tiny_grid(dir / "res", "h");
+  BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), args, dir / "a.txt").exit_code, 0);
+  const auto before = fs::last_write_time(dir / "res/h/d1-xavier-s01.h5");
+  // Same options (threads and where results go do not count): everything is skipped.
+  const auto skipped = run_program(depth_sweep(), with(args, "--threads", "2"), dir / "b.txt");
+  BOOST_TEST(skipped.exit_code == 0);
+  BOOST_TEST(contains(skipped.output, "complete, skipped"));
+  // Other options: refused, nothing touched.
+  for (const auto& change : std::vector<std::vector<std::string>>{
+           {"--finetune.learning_rate", "0.05"}, {"--pretrain.dae.corruption", "0.5"},
+           {"--data.n_examples", "300"}}) {
+    const auto r = run_program(depth_sweep(), with(args, change[0], change[1]), dir / "c.txt");
+    BOOST_TEST(r.exit_code == 2, change[0]);
+    BOOST_TEST(contains(r.output, "other options"), r.output);
+  }
+  BOOST_TEST((fs::last_write_time(dir / "res/h/d1-xavier-s01.h5") == before));
+  BOOST_TEST(run_program(depth_sweep(),
+                         with(with(args, "--finetune.learning_rate", "0.05"), "--overwrite", "true"),
+                         dir / "d.txt")
+                 .exit_code == 0);
+}
+
+BOOST_AUTO_TEST_CASE(two_shards_cover_the_grid_exactly_once) {
+  lw::test::TempDir dir;
+  for (const char* shard : {"0/2", "1/2"}) {
+    auto args = tiny_grid(dir / "res", "sh");
+    args.insert(args.end(), {"--shard", shard});
+    BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), args, dir / "log.txt").exit_code, 0);
+  }
+  int runs = 0;
+  for (const auto& f : lw::test::files_in(dir / "res/sh"))
+    if (f.extension() == ".h5") ++runs;
+  BOOST_TEST(runs == 12);
+  BOOST_TEST(fs::exists(dir / "res/sh/summary-shard-0-2.csv"));
+  BOOST_TEST(fs::exists(dir / "res/sh/summary-shard-1-2.csv"));
+}
+
+BOOST_AUTO_TEST_CASE(a_saved_model_evaluates_to_the_recorded_test_error) {
+  lw::test::TempDir dir;
+  const std::vector<std::string> data{"--data.source", "bars_stripes", "--data.n_examples", "400"};
+  std::vector<std::string> args{"--results", (dir / "res").string(), "--experiment", "m",
+                                "--depths", "1", "--inits", "xavier", "--width", "16",
+                                "--finetune.epochs", "3", "--log.model"};
+  args.insert(args.end(), data.begin(), data.end());
+  BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), args, dir / "a.txt").exit_code, 0);
+  BOOST_REQUIRE(fs::exists(dir / "res/m/models/d1-xavier-s01.h5"));
+  const lw::h5::Object f = lw::h5::open_file(dir / "res/m/d1-xavier-s01.h5");
+  const double recorded =
+      lw::h5::read_attr<double>(lw::h5::open_group(f, "summary"), "test_error");
+  std::vector<std::string> eval{"--model", (dir / "res/m/models/d1-xavier-s01.h5").string()};
+  eval.insert(eval.end(), data.begin(), data.end());
+  const auto r = run_program(std::string(LW_BIN_DIR) + "/evaluate", eval, dir / "b.txt");
+  BOOST_TEST(r.exit_code == 0, r.output);
+  char expected[64];
+  std::snprintf(expected, sizeof expected, "error %.4f%%", 100 * recorded);
+  BOOST_TEST(contains(r.output, expected), r.output << " vs " << expected);
 }
 
 BOOST_AUTO_TEST_CASE(a_diverging_run_is_recorded_and_the_sweep_goes_on) {

@@ -163,7 +163,7 @@ class ToolsTest(unittest.TestCase):
         cols, rows = read_csv(out / "runs.csv")
         self.assertEqual(cols, ["run_id", "file", "status", "arm", "depth", "activation", "width", "seed",
                                 "test_error", "best_epoch", "best_valid_error", "epochs_run",
-                                "stopped_early", "total_wall_time_s"])
+                                "stopped_early", "total_wall_time_s", "experiment", "created_utc"])
         self.assertEqual(len(rows), len(self.runs))
         by_file = {pathlib.Path(r["file"]).resolve(): r for r in rows}
         for d in self.runs:
@@ -298,6 +298,232 @@ class ToolsTest(unittest.TestCase):
         self.assertEqual([(r["run_id"], r["status"], r["test_error"]) for r in rows], [("killed", "running", "")])
         self.assertGreaterEqual(len(read_csv(k / "epochs.csv")[1]), 3)
         self.assertIn("killed (running)", run_tool("summary", k).stdout)
+
+
+def copy_run(src, dst, run_id=None, root=None, config=None, test_error=None, status=None):
+    """Copies a run file and edits it with h5py: root attrs, /config attrs, summary test error."""
+    dst = pathlib.Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(src, dst)
+    with h5py.File(dst, "r+") as f:
+        if run_id is not None:
+            f.attrs["run_id"] = run_id
+        for k, v in (root or {}).items():
+            f.attrs[k] = v
+        for k, v in (config or {}).items():
+            f["config"].attrs[k] = v
+        if test_error is not None:
+            f["summary"].attrs["test_error"] = test_error
+        if status is not None:
+            f.attrs["status"] = status
+    return dst
+
+
+def png_text(path):
+    """tEXt chunks of a PNG as a dict."""
+    data = pathlib.Path(path).read_bytes()
+    pos, out = 8, {}
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"tEXt":
+            k, _, v = data[pos + 8:pos + 8 + n].partition(b"\0")
+            out[k.decode("latin-1")] = v.decode("latin-1")
+        pos += 12 + n
+    return out
+
+
+def load_plot_module():
+    from importlib.machinery import SourceFileLoader
+    import importlib.util
+    loader = SourceFileLoader("lw_plot_tool", str(TOOLS / "plot"))
+    spec = importlib.util.spec_from_loader("lw_plot_tool", loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+class ReviewFixesTest(unittest.TestCase):
+    """The reviewer's findings: duplicate runs, pooled activations/widths, several experiments,
+    non-run HDF5 files, markers/offsets and log tick labels."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = pathlib.Path(tempfile.mkdtemp(prefix="lw_tools_review_"))
+        cls.res = cls.tmp / "res"
+        cls.res.mkdir()
+        cls.how = build_folder(cls.res)
+        cls.runs = [d for d in direct_runs(cls.res) if d["status"] == "complete"]
+        with h5py.File(cls.runs[0]["file"], "r") as f:
+            c = f["config"].attrs
+            cls.act, cls.width = str(c["run.activation"]), int(c["run.width"])
+            cls.exp = str(f.attrs["experiment"])
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def copy_all(self, folder, **kw):
+        for d in self.runs:
+            copy_run(d["file"], pathlib.Path(folder) / d["file"].name, **kw)
+
+    def summary_csv(self, *dirs):
+        p = run_tool("summary", *dirs, "--format", "csv")
+        return list(csv.DictReader(io.StringIO(p.stdout))), p
+
+    def test_same_run_under_two_run_ids_counts_once(self):
+        d = self.runs[0]
+        folder = self.tmp / "dup"
+        self.copy_all(folder)
+        want, _ = self.summary_csv(folder)
+        # the same spec, with the activation spelled out in the run id: older, so dropped
+        long_id = f"d{d['depth']}-{self.act}-{d['arm']}-s{d['seed']:02d}"
+        dup = copy_run(d["file"], folder / f"{long_id}.h5", run_id=long_id,
+                       root={"created_utc": "2000-01-01T00:00:00Z"}, test_error=0.9)
+        got, p = self.summary_csv(folder)
+        self.assertEqual(got, want)
+        self.assertIn(f"dropped duplicate run {long_id}", p.stderr)
+        self.assertEqual(sum(int(r["n_seeds"]) for r in got), len(self.runs))
+        # newer: it is kept and its test error used; the short id is dropped
+        with h5py.File(dup, "r+") as f:
+            f.attrs["created_utc"] = "2999-01-01T00:00:00Z"
+        got, p = self.summary_csv(folder)
+        short_id = d["file"].name[:-3]
+        self.assertIn(f"dropped duplicate run {short_id}", p.stderr)
+        errs = [x["test_error"] for x in self.runs if (x["arm"], x["depth"]) == (d["arm"], d["depth"])
+                and x["file"] != d["file"]] + [0.9]
+        row = next(r for r in got if (r["arm"], int(r["depth"])) == (d["arm"], d["depth"]))
+        self.assertEqual(int(row["n_seeds"]), len(errs))
+        self.assertTrue(math.isclose(float(row["test_error_mean"]), np.mean(errs), rel_tol=1e-12))
+        # a newer but incomplete copy loses to the complete one
+        dup.unlink()
+        copy_run(d["file"], folder / f"{long_id}.h5.partial", run_id=long_id, status="running",
+                 root={"created_utc": "2999-01-01T00:00:00Z"}, test_error=0.9)
+        got, p = self.summary_csv(folder)
+        self.assertEqual(got, want)
+        self.assertIn(f"dropped duplicate run {long_id}", p.stderr)
+        # plot counts it once too (and says so)
+        p = run_tool("plot", folder, "--out", self.tmp / "dup_fig")
+        self.assertIn(f"dropped duplicate run {long_id}", p.stderr)
+
+    def test_plot_keeps_activation_and_width_apart(self):
+        folder = self.tmp / "acts"
+        self.copy_all(folder)
+        for d in self.runs:
+            rid = f"d{d['depth']}-tanh-{d['arm']}-s{d['seed']:02d}"
+            copy_run(d["file"], folder / f"{rid}.h5", run_id=rid, config={"run.activation": "tanh"})
+        out = self.tmp / "acts_fig"
+        p = run_tool("plot", folder, "--out", out)
+        printed = {pathlib.Path(x).name for x in p.stdout.split()}
+        for act in (self.act, "tanh"):
+            sfx = f"_{act}_w{self.width}"
+            for base in ("grad_norm_by_step_d2", "grad_norm_at_init", "learning_curves", "saturation"):
+                name = base + sfx + ".png"
+                self.assertIn(name, printed)
+                self.assertEqual(png_size(out / name), PNG_SIZE)
+                title = png_text(out / name)["Title"]
+                self.assertIn(act, title)
+                self.assertIn(f"width {self.width}", title)
+        for pooled in ("grad_norm_by_step_d2.png", "grad_norm_at_init.png", "learning_curves.png",
+                       "saturation.png"):
+            self.assertNotIn(pooled, printed)
+        title = png_text(out / "test_error_vs_depth.png")["Title"]
+        self.assertIn("tanh", title)
+        self.assertIn(self.act, title)
+        # one (activation, width): no suffix, but titles still name both
+        out1 = self.tmp / "one_fig"
+        run_tool("plot", self.res, "--out", out1)
+        for name in FIGURES:
+            title = png_text(out1 / name)["Title"]
+            self.assertIn(f"{self.act}, width {self.width}", title, name)
+        # summary keeps them apart as well
+        got, _ = self.summary_csv(folder)
+        self.assertEqual({r["activation"] for r in got}, {self.act, "tanh"})
+
+    def test_parent_folder_of_two_experiments(self):
+        parent = self.tmp / "parent"
+        self.copy_all(parent / "exp_a")
+        self.copy_all(parent / "exp_b", root={"experiment": "other_exp"})
+        got, _ = self.summary_csv(parent)
+        self.assertEqual({r["experiment"] for r in got}, {self.exp, "other_exp"})
+        self.assertEqual(len(got), 2 * len(self.expected_groups()))
+        self.assertEqual(sum(int(r["n_seeds"]) for r in got), 2 * len(self.runs))
+        self.assertTrue(all(r["missing_seeds"] == "" for r in got))
+        self.assertIn("| experiment | arm | depth |", run_tool("summary", parent).stdout)
+        # one experiment: no experiment column
+        self.assertNotIn("experiment", self.summary_csv(parent / "exp_a")[0][0])
+        p = run_tool("plot", parent, "--out", self.tmp / "parent_fig", ok=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("2 experiments", p.stderr)
+        self.assertIn("one experiment folder", p.stderr)
+        self.assertNotIn("Traceback", p.stderr)
+        self.assertFalse((self.tmp / "parent_fig" / "test_error_vs_depth.png").exists())
+
+    def expected_groups(self):
+        return {(d["arm"], d["depth"]) for d in self.runs}
+
+    def test_non_run_hdf5_files_ignored(self):
+        parent = self.tmp / "nonrun"
+        folder = parent / "exp"
+        self.copy_all(folder)
+        d = self.runs[0]
+        rid = d["file"].name[:-3]
+        for path in (folder / "models" / f"{rid}.h5", folder / f"{rid}.model.h5"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with h5py.File(path, "w") as f:
+                f.attrs["format"] = "layerwise-network"
+                f.attrs["format_version"] = np.int64(1)
+                f.create_dataset("layer_00/W", data=np.zeros((3, 2)))
+        with h5py.File(folder / "gradient_probe.h5", "w") as f:
+            f.attrs["experiment"] = self.exp
+            f.create_dataset("probe/sigmoid/xavier/depth_01/grad_norm_W", data=np.ones(2))
+        (folder / "junk.h5").write_bytes(os.urandom(2048))
+        for target in (folder, parent):
+            out = self.tmp / "nonrun_csv"
+            p = run_tool("collect", target, "--out", out)
+            _, rows = read_csv(out / "runs.csv")
+            self.assertEqual(len(rows), len(self.runs) + 1, target)
+            self.assertEqual([r["run_id"] for r in rows if r["status"] == "unreadable"], ["junk"])
+            for text in (p.stdout + p.stderr, run_tool("summary", target).stdout):
+                self.assertIn("junk.h5", text)
+                for name in ("gradient_probe", "model", "layer_00"):
+                    self.assertNotIn(name, text)
+            got, _ = self.summary_csv(target)
+            self.assertEqual(sum(int(r["n_seeds"]) for r in got), len(self.runs))
+            p = run_tool("plot", target, "--out", self.tmp / "nonrun_fig")
+            self.assertNotIn("gradient_probe", p.stderr)
+        # a folder holding only non-run files has no runs
+        only = self.tmp / "only_probe"
+        only.mkdir()
+        shutil.copy(folder / "gradient_probe.h5", only)
+        p = run_tool("summary", only, ok=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no run files", p.stderr)
+
+    def test_markers_offsets_and_log_ticks(self):
+        import pandas as pd
+        plot = load_plot_module()
+        g = pd.DataFrame({"arm": ["uniform", "uniform", "xavier", "xavier"], "depth": [1, 2, 1, 2],
+                          "n_seeds": [2, 2, 2, 2], "test_error_mean": [0.1, 0.2, 0.1, 0.2],
+                          "test_error_sd": [0.01] * 4})
+        fig, ax = plot.fig_test_error_vs_depth(g, "t")
+        data_lines = [c.lines[0] for c in ax.containers]
+        self.assertEqual(len(data_lines), 2)
+        self.assertNotEqual(data_lines[0].get_marker(), data_lines[1].get_marker())
+        x0, x1 = (np.asarray(ln.get_xdata(), dtype=float) for ln in data_lines)
+        self.assertTrue(np.all(x0 != x1))
+        self.assertTrue(np.all(np.abs(x0 - [1, 2]) < 0.2) and np.all(np.abs(x1 - [1, 2]) < 0.2))
+        plot.plt.close(fig)
+        for vals in ([0.31, 0.52], [0.6, 0.95], [2e-9, 3.0], [0.011, 0.019]):
+            fig, (ax,) = plot.new_fig(1)
+            ax.plot([0, 1], vals)
+            plot.set_log_axis(ax, vals)
+            fig.canvas.draw()
+            lo, hi = ax.get_ylim()
+            labels = [t.get_text() for t in ax.get_yticklabels()
+                      if t.get_text() and lo <= t.get_position()[1] <= hi]
+            self.assertGreaterEqual(len(labels), 2, f"{vals}: {labels}")
+            self.assertLessEqual(len(labels), 15, f"{vals}: {labels}")
+            plot.plt.close(fig)
 
 
 if __name__ == "__main__":
