@@ -6,7 +6,9 @@ Shared by tools/collect, tools/summary and tools/plot. Needs Debian's /usr/bin/p
 
 One file per run: <dir>/<run_id>.h5 (complete) or <dir>/<run_id>.h5.partial (running, failed,
 interrupted, diverged). find_run_files() takes one or more folders (e.g. the shard folders of one
-sweep) and returns their union. read_run() never raises on a bad file: a file h5py cannot open or
+sweep) and returns their union; HDF5 files that are not runs (network checkpoints, root attr format
+"layerwise-network"; gradient_probe.h5, a root with /probe and no run_id) and `models/` and
+`figures/` subfolders are skipped. read_run() never raises on a bad file: a file h5py cannot open or
 read gets status "unreadable" and an `error` message, so callers can report it instead of dropping
 it. Epochs are 1-based; steps are 0-based (step 0 = gradient at initialisation); layer l = 0 is
 next to the input; (S, L) step datasets have one column per weight layer (L = depth + 1).
@@ -18,7 +20,13 @@ Public API:
   read_runs(dirs, **kw) -> list[dict]                              (one per file, sorted by run_id)
   run_table(runs) -> pandas.DataFrame                              (runs.csv columns, RUN_COLUMNS)
   epoch_table(runs), step_table(runs), pretrain_table(runs) -> pandas.DataFrame (long format)
-  group_summary(runs) -> pandas.DataFrame  (test error mean/sd over seeds per arm x depth x ...)
+  file_kind(path) -> "run" | "checkpoint" | "probe"                 (unreadable files count as "run")
+  dedup_runs(table, warn=sys.stderr) -> pandas.DataFrame           (one row per run spec, see below)
+  group_summary(runs, warn=sys.stderr) -> pandas.DataFrame  (test error mean/sd over seeds per
+                                               [experiment x] arm x depth [x activation x width])
+A run is identified by its spec (experiment, arm, depth, activation, width, seed), not its run id:
+depth_sweep leaves activation and width out of run ids when the grid has one of each, so the same
+run can exist as d1-xavier-s01 and d1-sigmoid-xavier-s01; dedup_runs() keeps one.
 """
 import math
 import os
@@ -39,7 +47,8 @@ except ImportError as e:  # pragma: no cover - depends on the interpreter
 STATUSES = ("complete", "running", "diverged", "failed", "interrupted", "unreadable")
 RUN_COLUMNS = ["run_id", "file", "status", "arm", "depth", "activation", "width", "seed",
                "test_error", "best_epoch", "best_valid_error", "epochs_run", "stopped_early",
-               "total_wall_time_s"]
+               "total_wall_time_s", "experiment", "created_utc"]
+SPEC_KEYS = ["experiment", "arm", "depth", "activation", "width", "seed"]
 STEP_LAYER_FIELDS = ["grad_norm_W", "grad_norm_b", "delta_norm", "weight_norm_W", "update_ratio",
                      "act_mean", "act_std", "act_saturated"]
 STEP_COLUMNS = ["run_id", "step", "epoch", "layer"] + STEP_LAYER_FIELDS
@@ -65,9 +74,28 @@ def _is_run_file(p):
     return p.is_file() and p.name.endswith(SUFFIXES)
 
 
+def file_kind(path):
+    """"checkpoint" (root attr format == "layerwise-network", a saved network), "probe" (no
+    run_id, has /probe: gradient_probe.h5) or "run" (anything else, including files h5py cannot
+    open: read_run() reports those as unreadable)."""
+    try:
+        with h5py.File(path, "r") as f:
+            if _py(f.attrs.get("format", "")) == "layerwise-network":
+                return "checkpoint"
+            if "run_id" not in f.attrs and "probe" in f:
+                return "probe"
+    except Exception:  # unreadable: a run file for the caller to report
+        pass
+    return "run"
+
+
+_SKIP_DIRS = ("figures", "models")
+
+
 def find_run_files(dirs):
-    """Union of the *.h5 and *.h5.partial files directly in each folder (sorted). A folder
-    holding none is searched recursively (results/ instead of results/<experiment>/). Raises
+    """Union of the *.h5 and *.h5.partial run files directly in each folder (sorted). A folder
+    holding none is searched recursively (results/ instead of results/<experiment>/), skipping
+    figures/ and models/ subfolders. Files that are not runs (file_kind()) are ignored. Raises
     ToolError for a folder that does not exist or holds no run file at all."""
     if isinstance(dirs, (str, pathlib.Path)):
         dirs = [dirs]
@@ -77,9 +105,11 @@ def find_run_files(dirs):
         d = pathlib.Path(d)
         if not d.is_dir():
             raise ToolError(f"results folder does not exist or is not a folder: {d}")
-        files = sorted(p for p in d.iterdir() if _is_run_file(p))
+        files = sorted(p for p in d.iterdir() if _is_run_file(p) and file_kind(p) == "run")
         if not files:
-            files = sorted(p for p in d.rglob("*") if _is_run_file(p) and "figures" not in p.parts)
+            files = sorted(p for p in d.rglob("*") if _is_run_file(p)
+                           and not any(x in _SKIP_DIRS for x in p.relative_to(d).parts[:-1])
+                           and file_kind(p) == "run")
         if not files:
             raise ToolError(f"no run files (*.h5, *.h5.partial) in {d}")
         for p in files:
@@ -210,9 +240,9 @@ def read_runs(dirs, warn=sys.stderr, **kw):
     runs.sort(key=lambda r: (r["run_id"], r["file"]))
     if warn is not None:
         by_id = {}
-        for r in runs:
-            by_id.setdefault(r["run_id"], []).append(r["file"])
-        for rid, files in by_id.items():
+        for r in runs:  # run ids are unique within an experiment
+            by_id.setdefault((r["experiment"], r["run_id"]), []).append(r["file"])
+        for (_, rid), files in by_id.items():
             if len(files) > 1:
                 print(f"note: run {rid} has {len(files)} files: {', '.join(files)}", file=warn)
     return runs
@@ -223,7 +253,8 @@ def run_table(runs):
     rows = []
     for r in runs:
         s = r["summary"]
-        row = {"run_id": r["run_id"], "file": r["file"], "status": r["status"], **r["spec"]}
+        row = {"run_id": r["run_id"], "file": r["file"], "status": r["status"], **r["spec"],
+               "experiment": r["experiment"], "created_utc": r["root"].get("created_utc")}
         for k in SUMMARY_FIELDS:
             row[k] = s.get(k, math.nan)
         rows.append(row)
@@ -272,33 +303,72 @@ def pretrain_table(runs):
 
 
 def group_keys(table):
-    """arm, depth, plus activation and width when they take more than one value."""
+    """[experiment,] arm, depth, plus activation and width: experiment when the table holds more
+    than one, activation and width when they take more than one value."""
     keys = ["arm", "depth"]
+    if "experiment" in table and table["experiment"].nunique(dropna=False) > 1:
+        keys.insert(0, "experiment")
     for k in ("activation", "width"):
         if table[k].nunique(dropna=True) > 1:
             keys.append(k)
     return keys
 
 
-def group_summary(runs_or_table):
-    """Per arm x depth (x activation x width if they vary): n_seeds (complete runs), test error
-    mean and sample sd (ddof 1; 0 for one seed; NaN for none), as fractions, and the runs that are
-    not complete (`not_complete`: "run_id (status)", ...) and the seeds missing from the group
-    (`missing_seeds`: seeds present in some group of the same folders but absent here). Files
-    with no known arm/depth (unreadable, run id not parseable) are in no group; list them from
-    run_table()."""
-    t = runs_or_table if isinstance(runs_or_table, pd.DataFrame) else run_table(runs_or_table)
-    # Only a <run_id>.h5 with status complete is a complete run. A run id with several files
-    # (a rerun's .partial beside the .h5, overlapping shards) counts once, its complete file
-    # first; read_runs() notes the duplicates on stderr.
+def _ok_column(t):
+    """Adds `_ok` (status complete and a final .h5) and marks a complete .partial."""
     t = t.copy()
     t["_ok"] = (t["status"] == "complete") & ~t["file"].astype(str).str.endswith(".partial")
     t.loc[(t["status"] == "complete") & ~t["_ok"], "status"] = "complete but .partial"
-    t = t.sort_values(["_ok", "file"], ascending=[False, True]).drop_duplicates("run_id")
-    t = t.sort_values("run_id")
+    return t
+
+
+def _spec_text(row):
+    return ", ".join(f"{k} {row[k]}" for k in SPEC_KEYS)
+
+
+def dedup_runs(table, warn=sys.stderr):
+    """One row per run: rows sharing experiment and run id (a rerun's .partial beside the .h5,
+    overlapping shards), or sharing the spec (experiment, arm, depth, activation, width, seed) under different
+    run ids, count once. Kept: the complete .h5 first, then the newest created_utc, then the first
+    file. Rows with no arm, depth or seed are kept as they are. Each dropped duplicate of a spec is
+    named on `warn` (None: silent); read_runs() already notes run ids with several files. Returns
+    the table with an added boolean column `_ok` (complete run)."""
+    t = _ok_column(table)
+    t["_new"] = t["created_utc"].fillna("").astype(str) if "created_utc" in t else ""
+    t["_exp"] = t["experiment"].astype(object).where(t["experiment"].notna(), "").astype(str)
+    t = t.sort_values(["_ok", "_new", "file"], ascending=[False, False, True])
+    t = t.drop_duplicates(["_exp", "run_id"])
+    known = t["arm"].notna() & t["depth"].notna() & t["seed"].notna()
+    spec = t[known].copy()
+    for k in SPEC_KEYS:  # NaN/None compare equal for drop_duplicates only as one sentinel
+        spec[k] = spec[k].astype(object).where(spec[k].notna(), "<unknown>").astype(str)
+    dup = spec.duplicated(SPEC_KEYS, keep="first")
+    if warn is not None and dup.any():
+        first = spec[~dup].set_index(SPEC_KEYS)
+        for idx in spec.index[dup]:
+            row = spec.loc[idx]
+            kept = first.loc[tuple(row[k] for k in SPEC_KEYS)]
+            print(f"note: dropped duplicate run {row['run_id']} ({row['file']}, {row['status']}): "
+                  f"same run ({_spec_text(row)}) as kept {kept['run_id']} ({kept['file']})", file=warn)
+    t = t.drop(index=spec.index[dup]).drop(columns=["_new", "_exp"])
+    return t.sort_values(["run_id", "file"])
+
+
+def group_summary(runs_or_table, warn=sys.stderr):
+    """Per [experiment x] arm x depth (x activation x width if they vary; experiment if there is
+    more than one): n_seeds (complete runs), test error mean and sample sd (ddof 1; 0 for one seed;
+    NaN for none), as fractions, and the runs that are not complete (`not_complete`:
+    "run_id (status)", ...) and the seeds missing from the group (`missing_seeds`: seeds present in
+    some group of the same experiment but absent here). Duplicates of a run are dropped first
+    (dedup_runs(), noted on `warn`). Files with no known arm/depth (unreadable, run id not
+    parseable) are in no group; list them from run_table()."""
+    t = runs_or_table if isinstance(runs_or_table, pd.DataFrame) else run_table(runs_or_table)
+    t = dedup_runs(t, warn)
     known = t.dropna(subset=["arm", "depth"])
     keys = group_keys(known) if len(known) else ["arm", "depth"]
-    all_seeds = sorted(int(s) for s in known["seed"].dropna().unique())
+    exp_key = known["experiment"].astype(object).where(known["experiment"].notna(), "")
+    seeds_of = {e: sorted(int(s) for s in known.loc[exp_key == e, "seed"].dropna().unique())
+                for e in exp_key.unique()}
     rows = []
     for key, g in known.groupby(keys, sort=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
@@ -313,11 +383,21 @@ def group_summary(runs_or_table):
         row["n_not_complete"] = len(bad)
         row["not_complete"] = ", ".join(f"{a} ({b})" for a, b in zip(bad["run_id"], bad["status"]))
         present = set(int(s) for s in g["seed"].dropna())
+        all_seeds = sorted(set().union(*(seeds_of.get(e, []) for e in exp_key[g.index].unique())))
         row["missing_seeds"] = ",".join(str(s) for s in all_seeds if s not in present)
         rows.append(row)
     cols = keys + ["n_seeds", "test_error_mean", "test_error_sd", "n_not_complete", "not_complete",
                    "missing_seeds"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def experiments_of(runs_or_table):
+    """Sorted experiment names (None for runs without one) of the readable runs."""
+    if isinstance(runs_or_table, pd.DataFrame):
+        vals = runs_or_table.loc[runs_or_table["status"] != "unreadable", "experiment"]
+    else:
+        vals = [r["experiment"] for r in runs_or_table if r["status"] != "unreadable"]
+    return sorted({v if isinstance(v, str) and v else None for v in vals}, key=lambda v: (v is None, v or ""))
 
 
 def experiment_name(runs):
