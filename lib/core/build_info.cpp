@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "build_config.hpp"
+#include "git_describe.hpp"
 #include "core/blas.hpp"
 #include "core/blas_kernel.hpp"
 #include "core/check.hpp"
