@@ -127,15 +127,19 @@ BOOST_AUTO_TEST_CASE(dry_run_lists_every_run_and_writes_nothing) {
 
 BOOST_AUTO_TEST_CASE(a_killed_sweep_resumes_to_the_files_of_an_uninterrupted_one) {
   lw::test::TempDir dir;
-  const auto whole = run_program(depth_sweep(), tiny_grid(dir / "a", "s"), dir / "a.txt");
+  // Runs of a fixed length (no early stopping), long enough for the kill to land mid-run.
+  const auto grid = [&](const std::string& root) {
+    return with(with(tiny_grid(dir / root, "s"), "--finetune.epochs", "150"),
+                "--finetune.patience", "0");
+  };
+  const auto whole = run_program(depth_sweep(), grid("a"), dir / "a.txt");
   BOOST_REQUIRE_EQUAL(whole.exit_code, 0);
   // Kill the second sweep as soon as its fourth run has started writing.
-  const int killed = lw::test::run_and_kill_when(depth_sweep(), tiny_grid(dir / "b", "s"),
-                                                 dir / "b.txt", dir / "b/s/d1-xavier-s02.h5.partial",
-                                                 60);
+  const int killed = lw::test::run_and_kill_when(depth_sweep(), grid("b"), dir / "b.txt",
+                                                 dir / "b/s/d1-xavier-s02.h5.partial", 60);
   BOOST_TEST(killed == 128 + 9);
   BOOST_TEST(!fs::exists(dir / "b/s/d2-dae-s02.h5"));
-  const auto resumed = run_program(depth_sweep(), tiny_grid(dir / "b", "s"), dir / "c.txt");
+  const auto resumed = run_program(depth_sweep(), grid("b"), dir / "c.txt");
   BOOST_REQUIRE_EQUAL(resumed.exit_code, 0);
   BOOST_TEST(contains(resumed.output, "complete, skipped"), resumed.output);
   int compared = 0;
@@ -151,6 +155,32 @@ BOOST_AUTO_TEST_CASE(a_killed_sweep_resumes_to_the_files_of_an_uninterrupted_one
   }
   BOOST_TEST(compared == 12);
   BOOST_TEST(!fs::exists(dir / "b/s/d1-xavier-s02.h5.partial"));
+}
+
+BOOST_AUTO_TEST_CASE(sigint_and_sigterm_stop_cleanly_and_a_rerun_resumes) {
+  for (const auto& [signal, code] : {std::pair{2, 130}, std::pair{15, 143}}) {
+    lw::test::TempDir dir;
+    // Two runs of a fixed length (no early stopping): the signal arrives as the second starts.
+    const std::vector<std::string> args{
+        "--results", (dir / "res").string(), "--experiment", "i", "--depths", "1", "--inits",
+        "uniform", "--seeds", "1-2", "--width", "8", "--threads", "1", "--data.source",
+        "bars_stripes", "--data.n_examples", "200", "--finetune.epochs", "3000",
+        "--finetune.patience", "0", "--log.every", "1000"};
+    const int exit_code = lw::test::run_and_kill_when(
+        depth_sweep(), args, dir / "a.txt", dir / "res/i/d1-uniform-s02.h5.partial", 120, signal);
+    const auto status = [&](const std::string& file) {
+      return lw::read_status(dir / "res/i" / file).value_or("missing");
+    };
+    BOOST_TEST_CONTEXT("signal " << signal) {
+      BOOST_TEST(exit_code == code);
+      BOOST_TEST(status("d1-uniform-s01.h5") == "complete");
+      BOOST_TEST(status("d1-uniform-s02.h5.partial") == "interrupted");
+      const auto rerun = run_program(depth_sweep(), args, dir / "b.txt");
+      BOOST_TEST(rerun.exit_code == 0, rerun.output);
+      BOOST_TEST(contains(rerun.output, "complete, skipped"));
+      BOOST_TEST(status("d1-uniform-s02.h5") == "complete");
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(arms_of_a_seed_share_split_and_output_layer_weights) {

@@ -21,6 +21,25 @@ extern char** environ;
 namespace lw::test {
 namespace {
 
+// Boost.Test's execution monitor handles SIGCHLD by throwing from the signal handler, which can
+// interrupt malloc in this thread and deadlock. While a child runs, SIGCHLD gets its default
+// (ignored) disposition; waitpid still reports the child.
+class DefaultSigchld {
+ public:
+  DefaultSigchld() {
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGCHLD, &dfl, &saved_);
+  }
+  ~DefaultSigchld() { sigaction(SIGCHLD, &saved_, nullptr); }
+  DefaultSigchld(const DefaultSigchld&) = delete;
+  DefaultSigchld& operator=(const DefaultSigchld&) = delete;
+
+ private:
+  struct sigaction saved_ {};
+};
+
 pid_t spawn(const std::string& program, const std::vector<std::string>& args,
             const std::filesystem::path& log) {
   std::vector<std::string> all{program};
@@ -76,6 +95,7 @@ std::string depth_sweep() { return std::string(LW_BIN_DIR) + "/depth_sweep"; }
 
 ProcessResult run_program(const std::string& program, const std::vector<std::string>& args,
                           const std::filesystem::path& log) {
+  const DefaultSigchld sigchld;
   ProcessResult r;
   r.exit_code = wait_for(spawn(program, args, log));
   r.output = slurp(log);
@@ -84,7 +104,8 @@ ProcessResult run_program(const std::string& program, const std::vector<std::str
 
 int run_and_kill_when(const std::string& program, const std::vector<std::string>& args,
                       const std::filesystem::path& log, const std::filesystem::path& until,
-                      double timeout_s) {
+                      double timeout_s, int signal) {
+  const DefaultSigchld sigchld;
   const pid_t pid = spawn(program, args, log);
   const auto start = std::chrono::steady_clock::now();
   while (!std::filesystem::exists(until)) {
@@ -94,7 +115,7 @@ int run_and_kill_when(const std::string& program, const std::vector<std::string>
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  kill(pid, SIGKILL);
+  kill(pid, signal);
   return wait_for(pid);
 }
 

@@ -16,10 +16,11 @@ struct ProcessResult {
 ProcessResult run_program(const std::string& program, const std::vector<std::string>& args,
                           const std::filesystem::path& log);
 
-// Starts it, waits until `until` exists (polling), then sends SIGKILL. Returns the exit code.
+// Starts it, waits until `until` exists (polling), then sends `signal` (SIGKILL by default).
+// Returns the exit code (128 + signal when the signal killed it).
 int run_and_kill_when(const std::string& program, const std::vector<std::string>& args,
                       const std::filesystem::path& log, const std::filesystem::path& until,
-                      double timeout_s);
+                      double timeout_s, int signal = 9);
 
 std::string depth_sweep();  // path of build/bin/depth_sweep
 
