@@ -23,7 +23,9 @@ void augment_batch(arma::Mat<T>& X, const AugmentConfig& c, Rng& rng) {
     require(static_cast<arma::uword>(rows * cols) == X.n_rows,
             cat("augment_batch(): image shape ", rows, "x", cols, " does not match ", X.n_rows,
                 " features"));
-    std::vector<T> shifted(X.n_rows);
+    // Reused across batches (per thread): augmentation allocates nothing in the training loop.
+    thread_local std::vector<T> shifted;
+    shifted.resize(X.n_rows);
     const auto span = static_cast<std::uint64_t>(2 * c.max_shift + 1);
     for (arma::uword j = 0; j < X.n_cols; ++j) {
       const long dy = static_cast<long>(rng.below(span)) - c.max_shift;
