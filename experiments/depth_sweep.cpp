@@ -4,21 +4,25 @@
 // goes to stdout and to summary.csv beside the runs. A rerun skips complete runs and redoes the
 // others. Ctrl-C (SIGINT) or SIGTERM stop after the current batch: the run is marked interrupted,
 // finished runs are kept, the exit status is 130 or 143. Bad options exit with status 2.
+// Started by mpirun (or srun), the runs are spread over the ranks (experiments/mpi_sweep.hpp);
+// the files are the same as a serial sweep's.
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "core/blas.hpp"
 #include "core/blas_kernel.hpp"
 #include "core/build_info.hpp"
 #include "core/check.hpp"
 #include "experiment/grid.hpp"
-#include "experiment/run.hpp"
 #include "experiment/summary.hpp"
-#include "io/datasets.hpp"
+#include "experiment/worker.hpp"
 #include "pretrain/scheme.hpp"
+#include "mpi_sweep.hpp"
 
 namespace po = boost::program_options;
 
@@ -34,131 +38,183 @@ extern "C" void on_signal(int sig) {
 
 const char* usage =
     "Usage: depth_sweep [--config FILE] [options]\n"
+    "       mpirun -n N depth_sweep [--config FILE] [options]\n"
     "Trains every run of the grid depths x inits x activations x widths x seeds and writes one\n"
     "HDF5 results file per run under <results>/<experiment>/, then a summary table.\n"
+    "Under mpirun (or srun) rank 0 hands the runs out to idle ranks, each with 1 BLAS thread\n"
+    "unless --threads says otherwise; the results folder must be shared by the ranks.\n"
     "Examples:\n"
     "  depth_sweep --config experiments/configs/quick.ini\n"
     "  depth_sweep --config experiments/configs/fm_depth.ini --dry-run\n"
-    "  depth_sweep --depths 1-3 --inits uniform,xavier,dae --seeds 1-2 --data.n_train 5000\n";
+    "  depth_sweep --depths 1-3 --inits uniform,xavier,dae --seeds 1-2 --data.n_train 5000\n"
+    "  mpirun -n 2 depth_sweep --config experiments/configs/quick.ini\n";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Everything a sweep needs once its options are parsed.
+struct Sweep {
   lw::ExperimentConfig cfg;
-  po::options_description scheme_options = lw::describe_scheme_options(cfg.pretrain.options);
+  lw::ParsedArgs args;
+  std::vector<lw::RunSpec> runs;
+  std::string shard, blas_kernel, command_line;
+  std::filesystem::path dir;
+};
+
+// Parses and checks the options. Returns an exit status, or nullopt to go on. Only `talk` prints.
+std::optional<int> prepare(int argc, char** argv, Sweep& s, bool talk, bool under_mpi) {
+  po::options_description scheme_options = lw::describe_scheme_options(s.cfg.pretrain.options);
   po::options_description sweep_options("Sweep");
-  std::string shard, blas_kernel;
   sweep_options.add_options()
-      ("shard", po::value(&shard), "run only part k/n of the grid (runs i with i % n == k)")
-      ("blas-kernel", po::value(&blas_kernel),
+      ("shard", po::value(&s.shard),
+       "run only part k/n of the grid (runs i with i % n == k), for job arrays without MPI")
+      ("blas-kernel", po::value(&s.blas_kernel),
        "OpenBLAS kernel: auto (default; lifts a slow fallback kernel, checked against a reference "
        "product), default (OpenBLAS's own choice) or a core name; also LW_BLAS_KERNEL");
   sweep_options.add(scheme_options);
-  lw::ParsedArgs args;
-  std::vector<lw::RunSpec> runs;
+  static std::ostream silent(nullptr);
+  std::ostream& err = talk ? std::cerr : silent;
   try {
-    args = lw::parse_arguments(argc, argv, cfg, sweep_options);
-    if (args.show_help) {
-      std::cout << usage << "\n" << args.help << "\n";
+    s.args = lw::parse_arguments(argc, argv, s.cfg, sweep_options);
+    if (s.args.show_help) {
+      if (talk) std::cout << usage << "\n" << s.args.help << "\n";
       return 0;
     }
-    if (args.list_schemes) {
-      lw::write_scheme_list(std::cout);
+    if (s.args.list_schemes) {
+      if (talk) lw::write_scheme_list(std::cout);
       return 0;
     }
-    if (args.version) {
-      for (const auto& [k, v] : lw::build_info_fields(lw::build_info()))
-        std::cout << k << ": " << v << "\n";
+    if (s.args.version) {
+      if (talk)
+        for (const auto& [k, v] : lw::build_info_fields(lw::build_info()))
+          std::cout << k << ": " << v << "\n";
       return 0;
     }
-    lw::validate(cfg);
-    lw::validate_scheme_overrides(cfg.pretrain.options);
-    runs = lw::select_shard(lw::expand_grid(cfg), shard);
+    lw::validate(s.cfg);
+    lw::validate_scheme_overrides(s.cfg.pretrain.options);
+    s.runs = lw::select_shard(lw::expand_grid(s.cfg), s.shard);
   } catch (const std::exception& e) {
-    std::cerr << "depth_sweep: " << e.what() << "\n(see depth_sweep --help)\n";
+    err << "depth_sweep: " << e.what() << "\n(see depth_sweep --help)\n";
     return 2;
   }
+  if (s.cfg.threads == 0 && under_mpi) s.cfg.threads = 1;
+  if (s.cfg.threads > 0) lw::set_blas_threads(s.cfg.threads);
   try {
-    lw::select_blas_kernel(argc, argv, blas_kernel);
+    lw::select_blas_kernel(argc, argv, s.blas_kernel, talk ? &std::cerr : nullptr);
   } catch (const std::exception& e) {
-    std::cerr << "depth_sweep: --blas-kernel: " << e.what() << "\n";
+    err << "depth_sweep: --blas-kernel: " << e.what() << "\n";
     return 2;
   }
-  if (cfg.threads > 0) lw::set_blas_threads(cfg.threads);
+  s.dir = lw::experiment_dir(s.cfg);
+  s.command_line = lw::command_line(argc, argv);
+  return std::nullopt;
+}
 
-  const auto dir = lw::experiment_dir(cfg);
+// Rank 0's checks before any run: complete results made with other options, --dry-run.
+std::optional<int> check_folder(const Sweep& s) {
   // A complete file is skipped only if it was made with the same options (run_hash); one made
   // with others is an error, never silently reported as this config's result.
   std::vector<std::string> conflicts;
-  for (const auto& r : runs)
-    if (!cfg.overwrite && lw::is_complete(dir, r.run_id) &&
-        lw::read_run_hash(lw::results_path(dir, r.run_id)) !=
-            lw::run_hash(lw::run_config(cfg, r, args.effective)))
-      conflicts.push_back(lw::results_path(dir, r.run_id).string());
+  for (const auto& r : s.runs)
+    if (!s.cfg.overwrite && lw::is_complete(s.dir, r.run_id) &&
+        lw::read_run_hash(lw::results_path(s.dir, r.run_id)) !=
+            lw::run_hash(lw::run_config(s.cfg, r, s.args.effective)))
+      conflicts.push_back(lw::results_path(s.dir, r.run_id).string());
   if (!conflicts.empty()) {
-    std::cerr << "depth_sweep: " << conflicts.size() << " complete result(s) in " << dir.string()
-              << "/ were made with other options than these, e.g. " << conflicts.front()
-              << "\n(use --overwrite to redo them, or another --experiment)\n";
+    std::cerr << "depth_sweep: " << conflicts.size() << " complete result(s) in "
+              << s.dir.string() << "/ were made with other options than these, e.g. "
+              << conflicts.front() << "\n(use --overwrite to redo them, or another --experiment)\n";
     return 2;
   }
-  if (args.dry_run) {
-    std::cout << runs.size() << " runs; results in " << dir.string() << "/\n";
-    for (const auto& r : runs) {
-      const bool done = lw::is_complete(dir, r.run_id);
-      const bool partial = std::filesystem::exists(lw::partial_path(dir, r.run_id));
-      std::cout << "  " << lw::results_path(dir, r.run_id).string()
-                << (done && !cfg.overwrite ? "  (complete, skipped)"
-                    : partial             ? "  (partial, redone)"
-                                          : "")
+  if (s.args.dry_run) {
+    std::cout << s.runs.size() << " runs; results in " << s.dir.string() << "/\n";
+    for (const auto& r : s.runs) {
+      const bool done = lw::is_complete(s.dir, r.run_id);
+      const bool partial = std::filesystem::exists(lw::partial_path(s.dir, r.run_id));
+      std::cout << "  " << lw::results_path(s.dir, r.run_id).string()
+                << (done && !s.cfg.overwrite ? "  (complete, skipped)"
+                    : partial               ? "  (partial, redone)"
+                                            : "")
                 << "\n";
     }
     return 0;
   }
+  return std::nullopt;
+}
+
+// The runs' records, in grid order; complete runs of an earlier sweep are read back.
+struct Records {
+  std::vector<std::optional<lw::RunRecord>> by_run;
+  std::vector<std::size_t> todo;  // positions in Sweep::runs still to run
+
+  explicit Records(const Sweep& s) : by_run(s.runs.size()) {
+    for (std::size_t i = 0; i < s.runs.size(); ++i) {
+      const auto& run = s.runs[i];
+      if (!s.cfg.overwrite && lw::is_complete(s.dir, run.run_id))
+        by_run[i] = lw::RunRecord{run, lw::RunStatus::complete,
+                                  lw::read_summary(lw::results_path(s.dir, run.run_id))};
+      else
+        todo.push_back(i);
+    }
+  }
+  std::vector<lw::RunRecord> list() const {
+    std::vector<lw::RunRecord> out;
+    for (const auto& r : by_run)
+      if (r) out.push_back(*r);
+    return out;
+  }
+};
+
+void print_skipped(const Sweep& s, const Records& records) {
+  const std::size_t skipped = s.runs.size() - records.todo.size();
+  if (skipped > 0)
+    std::cout << "depth_sweep: " << skipped << " of " << s.runs.size()
+              << " runs complete, skipped (use --overwrite to redo them)\n";
+}
+
+// Writes summary.csv (or summary-shard-k-n.csv) and prints the table.
+void write_summary(const Sweep& s, const Records& records) {
+  const auto table = lw::summarize(records.list());
+  // Shards of one grid share the folder: each writes its own summary (tools/summary merges them).
+  std::string csv_name = "summary.csv";
+  if (!s.shard.empty()) {
+    csv_name = "summary-shard-" + s.shard + ".csv";
+    std::replace(csv_name.begin(), csv_name.end(), '/', '-');
+  }
+  lw::write_summary_csv(s.dir / csv_name, table);
+  std::cout << "\n" << lw::format_summary(table) << "summary: " << (s.dir / csv_name).string()
+            << "\n";
+}
+
+int stop_status() {
+  std::cerr << "depth_sweep: stopped by signal; finished runs are kept, rerun to resume\n";
+  return 128 + stop_signal.load();
+}
+
+int run_serial(Sweep& s) {
+  lw::RunWorker worker(s.cfg, s.args.effective, s.command_line, &stop_requested);
+  Records records(s);
   // Load the first split now, so bad data options or files fail before any file is written.
-  std::optional<std::uint64_t> loaded_seed;
-  lw::Split split;
   try {
-    split = lw::load_split(cfg.data, runs.front().seed);
-    loaded_seed = runs.front().seed;
+    worker.load(s.runs.front().seed);
   } catch (const std::exception& e) {
     std::cerr << "depth_sweep: " << e.what() << "\n";
     return 2;
   }
-
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  std::cout << "depth_sweep: " << runs.size() << " runs -> " << dir.string() << "/ | "
+  std::cout << "depth_sweep: " << s.runs.size() << " runs -> " << s.dir.string() << "/ | "
             << lw::blas_kernel_note() << ", " << lw::blas_threads() << " BLAS threads\n";
-  const std::string command_line = lw::command_line(argc, argv);
-  lw::SweepProgress progress{.runs_total = runs.size(), .runs_done = 0,
-                             .epochs_per_run = cfg.finetune.epochs};
-  std::vector<lw::RunRecord> records;
+  print_skipped(s, records);
+  lw::SweepProgress progress{.runs_total = s.runs.size(),
+                             .runs_done = s.runs.size() - records.todo.size(),
+                             .epochs_per_run = s.cfg.finetune.epochs};
   try {
-    for (const auto& run : runs) {
+    for (const std::size_t i : records.todo) {
       if (stop_requested) break;
-      if (!cfg.overwrite && lw::is_complete(dir, run.run_id)) {
-        const auto file = lw::results_path(dir, run.run_id);
-        records.push_back({run, lw::RunStatus::complete, lw::read_summary(file)});
-        std::cout << "[run " << progress.runs_done + 1 << "/" << runs.size() << " " << run.run_id
-                  << "] complete, skipped\n";
-        ++progress.runs_done;
-        continue;
-      }
-      if (loaded_seed != run.seed) {
-        split = lw::load_split(cfg.data, run.seed);
-        loaded_seed = run.seed;
-      }
-      lw::RunOutcome out =
-          lw::run_one(cfg, run, split, args.effective, command_line, progress, &stop_requested);
-      records.push_back({run, out.status, out.summary});
-      if (out.status == lw::RunStatus::complete)
-        std::printf("[run %zu/%zu %s] complete: test error %.2f%%, %lld epochs, %.1f s\n",
-                    progress.runs_done + 1, runs.size(), run.run_id.c_str(),
-                    100 * out.summary.test_error, static_cast<long long>(out.summary.epochs_run),
-                    out.summary.total_wall_time_s);
-      else
-        std::printf("[run %zu/%zu %s] %s: %s\n", progress.runs_done + 1, runs.size(),
-                    run.run_id.c_str(), lw::to_string(out.status).c_str(), out.message.c_str());
+      const auto& run = s.runs[i];
+      lw::RunOutcome out = worker.run(run, &progress);
+      records.by_run[i] = lw::RunRecord{run, out.status, out.summary};
+      std::printf("[run %zu/%zu %s] %s\n", progress.runs_done + 1, s.runs.size(),
+                  run.run_id.c_str(),
+                  lw::describe_outcome(out.status, out.summary, out.message).c_str());
       std::fflush(stdout);
       ++progress.runs_done;
     }
@@ -166,19 +222,122 @@ int main(int argc, char** argv) {
     std::cerr << "depth_sweep: " << e.what() << "\n";
     return 1;
   }
-  const auto table = lw::summarize(records);
-  // Shards of one grid share the folder: each writes its own summary (tools/summary merges them).
-  std::string csv_name = "summary.csv";
-  if (!shard.empty()) {
-    csv_name = "summary-shard-" + shard + ".csv";
-    std::replace(csv_name.begin(), csv_name.end(), '/', '-');
+  write_summary(s, records);
+  return stop_requested ? stop_status() : 0;
+}
+
+#ifdef LW_HAVE_MPI
+int run_mpi(Sweep& s, const lw::MpiSession& mpi) {
+  const bool master = mpi.rank() == 0;
+  lw::RunWorker worker(s.cfg, s.args.effective, s.command_line, &stop_requested);
+  std::optional<Records> records;
+  int status = 0;
+  if (master) {
+    records.emplace(s);
+    try {
+      worker.load(s.runs.front().seed);
+    } catch (const std::exception& e) {
+      std::cerr << "depth_sweep: " << e.what() << "\n";
+      status = 2;
+    }
   }
-  lw::write_summary_csv(dir / csv_name, table);
-  std::cout << "\n" << lw::format_summary(table) << "summary: " << (dir / csv_name).string()
-            << "\n";
-  if (stop_requested) {
-    std::cerr << "depth_sweep: stopped by signal; finished runs are kept, rerun to resume\n";
-    return 128 + stop_signal.load();
+  if (mpi.max_over_ranks(status) != 0) return 2;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  if (master) {
+    std::cout << "depth_sweep: " << s.runs.size() << " runs -> " << s.dir.string() << "/ | "
+              << mpi.size() << " MPI ranks, " << lw::blas_kernel_note() << ", "
+              << lw::blas_threads() << " BLAS threads each\n";
+    print_skipped(s, *records);
+    std::fflush(stdout);
   }
-  return 0;
+  const std::vector<std::size_t> todo = master ? records->todo : std::vector<std::size_t>{};
+  // Items are positions in the grid, which every rank expanded the same way.
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t finished = 0, failed = 0;
+  int running = 0;
+  lw::DistributeHooks hooks;
+  hooks.stop = &stop_requested;
+  hooks.run = [&](std::size_t i) {
+    lw::RunReport report;
+    try {
+      lw::RunOutcome out = worker.run(s.runs[i], nullptr);
+      report = {out.status, out.summary, out.message};
+    } catch (const std::exception& e) {
+      report.status = lw::RunStatus::failed;
+      report.message = "rank " + std::to_string(mpi.rank()) + ": " + e.what();
+    }
+    return report;
+  };
+  auto tag = [&](std::size_t i, int rank) {
+    char text[160];
+    std::snprintf(text, sizeof text, "[run %zu/%zu %s | rank %d]", i + 1, s.runs.size(),
+                  s.runs[i].run_id.c_str(), rank);
+    return std::string(text);
+  };
+  hooks.started = [&](std::size_t i, int rank) {
+    ++running;
+    std::printf("%s started\n", tag(i, rank).c_str());
+    std::fflush(stdout);
+  };
+  hooks.finished = [&](std::size_t i, int rank, const lw::RunReport& r) {
+    --running;
+    ++finished;
+    records->by_run[i] = lw::RunRecord{s.runs[i], r.status, r.summary};
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const std::size_t left = todo.size() - finished;
+    std::printf("%s %s | %zu/%zu done, %d running, ETA %s\n", tag(i, rank).c_str(),
+                lw::describe_outcome(r.status, r.summary, r.message).c_str(),
+                s.runs.size() - left, s.runs.size(), running,
+                lw::format_duration(elapsed / static_cast<double>(finished) *
+                                    static_cast<double>(left))
+                    .c_str());
+    std::fflush(stdout);
+    if (r.status == lw::RunStatus::interrupted && !stop_requested) {
+      stop_signal = SIGTERM;  // a rank was stopped: so is the sweep
+      stop_requested = true;
+    }
+    if (r.status == lw::RunStatus::failed) {
+      std::cerr << "depth_sweep: " << r.message << "\n";
+      ++failed;
+      stop_requested = true;
+    }
+  };
+  lw::distribute_runs(mpi, todo, hooks);
+  if (!master) return 0;
+  write_summary(s, *records);
+  if (failed > 0) return 1;
+  return stop_requested ? stop_status() : 0;
+}
+#endif
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int launcher_rank = lw::launcher_rank();  // -1: not started by an MPI launcher
+  const bool under_mpi = launcher_rank >= 0, talk = launcher_rank <= 0;
+#ifndef LW_HAVE_MPI
+  if (under_mpi) {
+    if (talk)
+      std::cerr << "depth_sweep: started by an MPI launcher, but built without MPI (install "
+                   "libopenmpi-dev and rebuild), or run shards with --shard k/n instead\n";
+    return 2;
+  }
+#endif
+  Sweep s;
+  // Options and the BLAS kernel (which may re-execute the process) come before MPI_Init.
+  if (auto status = prepare(argc, argv, s, talk, under_mpi)) return *status;
+#ifdef LW_HAVE_MPI
+  if (under_mpi) {
+    lw::MpiSession mpi(argc, argv);
+    int status = -1;  // go on
+    if (mpi.rank() == 0) status = check_folder(s).value_or(-1);
+    status = mpi.max_over_ranks(status);
+    if (status >= 0) return status;
+    return run_mpi(s, mpi);
+  }
+#endif
+  if (auto status = check_folder(s)) return *status;
+  return run_serial(s);
 }

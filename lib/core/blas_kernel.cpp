@@ -183,7 +183,7 @@ KernelDecision decide_blas_kernel(const KernelRequest& request) {
   return {wanted, cat("requested ", wanted, "; default was ", current)};
 }
 
-void select_blas_kernel(int argc, char** argv, const std::string& mode) {
+void select_blas_kernel(int argc, char** argv, const std::string& mode, std::ostream* log) {
   const std::string core = blas_core();
   const bool can_exec = argc > 0 && argv != nullptr && argv[0] != nullptr;
   std::string reason;
@@ -225,8 +225,9 @@ void select_blas_kernel(int argc, char** argv, const std::string& mode) {
     if (!blas_products_correct()) reason += "; REFERENCE CHECK FAILED";
   }
   g_note = cat(core, " (", reason, ")");
-  std::cerr << "blas: " << version_of(blas_config()) << ", kernel " << g_note << ", "
-            << blas_threads() << (blas_threads() == 1 ? " thread" : " threads") << std::endl;
+  if (log)
+    *log << "blas: " << version_of(blas_config()) << ", kernel " << g_note << ", "
+         << blas_threads() << (blas_threads() == 1 ? " thread" : " threads") << std::endl;
 }
 
 std::string blas_kernel_note() {

@@ -31,6 +31,7 @@
 // a lower-tier default.
 // Tiers: 4 = SkylakeX, Cooperlake, SapphireRapids; 3 = Haswell, Zen; 2 = Sandybridge, Bulldozer,
 // Piledriver, Steamroller, Excavator; 1 = the SSE cores (Prescott, Core2, Nehalem, ...).
+#include <iostream>
 #include <set>
 #include <string>
 #include <string_view>
@@ -75,7 +76,10 @@ KernelDecision decide_blas_kernel(const KernelRequest& request);
 // products and prints one line on stderr, e.g.
 //   blas: OpenBLAS 0.3.21, kernel SkylakeX (auto: default was Prescott), 2 threads
 // argv must be main's (null-terminated); with argc == 0 or argv == nullptr it never re-executes.
-void select_blas_kernel(int argc, char** argv, const std::string& mode);
+// Call it before MPI_Init: a re-executed MPI process could not join its job. log: where the line
+// goes; null for none (MPI ranks other than 0).
+void select_blas_kernel(int argc, char** argv, const std::string& mode,
+                        std::ostream* log = &std::cerr);
 
 // How the running kernel was chosen, for results files, e.g. "SkylakeX (auto: default was
 // Prescott)".

@@ -65,7 +65,7 @@ po::options_description describe_options(ExperimentConfig& c) {
       ("init_scale", bind(c.init_scale),
        "a of uniform_scaled, sigma of normal, gain of orthogonal; 0: their defaults")
       ("precision", bind(c.precision), "float32 or float64")
-      ("threads", bind(c.threads), "BLAS threads; 0: OpenBLAS's default")
+      ("threads", bind(c.threads), "BLAS threads per process; 0: OpenBLAS's default (all cores), or 1 per rank under MPI")
       ("overwrite", bind_flag(c.overwrite), "redo runs whose complete results exist");
   po::options_description data("Data [data]");
   describe_options(data, c.data);

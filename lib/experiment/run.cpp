@@ -49,7 +49,7 @@ RunStatus to_run_status(TrainStatus s) {
 template <class T>
 RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Split& split,
                      const std::vector<ConfigEntry>& effective, const std::string& command_line,
-                     SweepProgress& progress, const std::atomic<bool>* stop) {
+                     SweepProgress* progress, const std::atomic<bool>* stop) {
   const auto started = Clock::now();
   RunOutcome outcome;
   RunFile file(experiment_dir(cfg),
@@ -76,8 +76,9 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
   spec.output_init = cfg.output_init;
   if (cfg.init_scale > 0) spec.init_scale = cfg.init_scale;
 
-  ConsoleProgress<T> console(run.run_id, progress);
-  std::vector<Observer<T>*> observers{&console};
+  std::optional<ConsoleProgress<T>> console;
+  std::vector<Observer<T>*> observers;
+  if (progress) observers.push_back(&console.emplace(run.run_id, *progress));
   Network<T> net;
   if (run.pretrained) {
     GreedySpec gspec{.scheme = run.arm,
@@ -173,7 +174,7 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
 
 RunOutcome run_one(const ExperimentConfig& cfg, const RunSpec& run, const Split& split,
                    const std::vector<ConfigEntry>& effective, const std::string& command_line,
-                   SweepProgress& progress, const std::atomic<bool>* stop_requested) {
+                   SweepProgress* progress, const std::atomic<bool>* stop_requested) {
   if (cfg.precision == "float64")
     return run_typed<double>(cfg, run, split, effective, command_line, progress, stop_requested);
   return run_typed<float>(cfg, run, split, effective, command_line, progress, stop_requested);

@@ -25,9 +25,10 @@ struct RunOutcome {
   std::filesystem::path file;
 };
 
+// progress: console progress lines, or null for none (MPI ranks report to rank 0 instead).
 RunOutcome run_one(const ExperimentConfig& cfg, const RunSpec& run, const Split& split,
                    const std::vector<ConfigEntry>& effective, const std::string& command_line,
-                   SweepProgress& progress, const std::atomic<bool>* stop_requested);
+                   SweepProgress* progress, const std::atomic<bool>* stop_requested);
 
 // The summary of a finished run's file, read back (for the table of a resumed sweep).
 Summary read_summary(const std::filesystem::path& file);

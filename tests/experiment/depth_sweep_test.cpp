@@ -2,6 +2,8 @@
 // resumes to the same files, arms are paired, reruns are bit-identical.
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <map>
+#include <sstream>
 
 #include "experiment/sweep_runner.hpp"
 #include "io/h5.hpp"
@@ -246,11 +248,20 @@ BOOST_AUTO_TEST_CASE(complete_results_made_with_other_options_are_refused_not_re
 
 BOOST_AUTO_TEST_CASE(two_shards_cover_the_grid_exactly_once) {
   lw::test::TempDir dir;
+  std::map<std::string, int> trained;  // run id -> how many shards trained it
   for (const char* shard : {"0/2", "1/2"}) {
     auto args = tiny_grid(dir / "res", "sh");
     args.insert(args.end(), {"--shard", shard});
-    BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), args, dir / "log.txt").exit_code, 0);
+    const auto r = run_program(depth_sweep(), args, dir / "log.txt");
+    BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+    BOOST_TEST(contains(r.output, "6 runs"), r.output);
+    std::istringstream lines(r.output);
+    for (std::string line; std::getline(lines, line);)
+      if (const auto at = line.find("] complete: "); at != std::string::npos)
+        ++trained[line.substr(line.rfind(' ', at) + 1, at - line.rfind(' ', at) - 1)];
   }
+  BOOST_TEST(trained.size() == 12u);
+  for (const auto& [id, n] : trained) BOOST_TEST(n == 1, id);
   int runs = 0;
   for (const auto& f : lw::test::files_in(dir / "res/sh"))
     if (f.extension() == ".h5") ++runs;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <chrono>
 #include <fstream>
@@ -104,7 +105,7 @@ ProcessResult run_program(const std::string& program, const std::vector<std::str
 
 int run_and_kill_when(const std::string& program, const std::vector<std::string>& args,
                       const std::filesystem::path& log, const std::filesystem::path& until,
-                      double timeout_s, int signal) {
+                      double timeout_s, int signal, const std::function<int(int)>& whom) {
   const DefaultSigchld sigchld;
   const pid_t pid = spawn(program, args, log);
   const auto start = std::chrono::steady_clock::now();
@@ -115,8 +116,29 @@ int run_and_kill_when(const std::string& program, const std::vector<std::string>
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  kill(pid, signal);
+  const int target = whom ? whom(pid) : pid;
+  if (target <= 0) {  // never kill(-1, ...): that would signal every process
+    kill(pid, SIGKILL);
+    wait_for(pid);
+    throw std::runtime_error("run_and_kill_when: no process to signal was found");
+  }
+  kill(target, signal);
   return wait_for(pid);
+}
+
+int find_process_with_env(const std::vector<std::string>& entries) {
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    std::ifstream in(e.path() / "environ", std::ios::binary);
+    std::vector<std::string> env;
+    for (std::string item; std::getline(in, item, '\0');) env.push_back(item);
+    if (std::all_of(entries.begin(), entries.end(), [&](const std::string& want) {
+          return std::find(env.begin(), env.end(), want) != env.end();
+        }))
+      return std::stoi(name);
+  }
+  return -1;
 }
 
 std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir) {

@@ -2,6 +2,7 @@
 // Runs build/bin/depth_sweep as a child process for the experiment tests, and compares results
 // files. Output goes to a log file in the test's folder.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,11 +17,17 @@ struct ProcessResult {
 ProcessResult run_program(const std::string& program, const std::vector<std::string>& args,
                           const std::filesystem::path& log);
 
-// Starts it, waits until `until` exists (polling), then sends `signal` (SIGKILL by default).
-// Returns the exit code (128 + signal when the signal killed it).
+// Starts it, waits until `until` exists (polling), then sends `signal` (SIGKILL by default) to
+// it, or to the process whom(child) names (e.g. one MPI rank under mpirun). Returns the exit code
+// (128 + signal when the signal killed it).
 int run_and_kill_when(const std::string& program, const std::vector<std::string>& args,
                       const std::filesystem::path& log, const std::filesystem::path& until,
-                      double timeout_s, int signal = 9);
+                      double timeout_s, int signal = 9,
+                      const std::function<int(int child)>& whom = {});
+
+// The pid of a running process whose environment holds every one of `entries` ("NAME=value"),
+// or -1.
+int find_process_with_env(const std::vector<std::string>& entries);
 
 std::string depth_sweep();  // path of build/bin/depth_sweep
 

@@ -1,0 +1,35 @@
+#include "experiment/worker.hpp"
+
+#include <cstdio>
+
+#include "io/datasets.hpp"
+
+namespace lw {
+
+RunWorker::RunWorker(const ExperimentConfig& cfg, const std::vector<ConfigEntry>& effective,
+                     std::string command_line, const std::atomic<bool>* stop_requested)
+    : cfg_(cfg), effective_(effective), command_line_(std::move(command_line)),
+      stop_(stop_requested) {}
+
+void RunWorker::load(std::uint64_t seed) {
+  if (loaded_seed_ == seed) return;
+  loaded_seed_.reset();
+  split_ = load_split(cfg_.data, seed);
+  loaded_seed_ = seed;
+}
+
+RunOutcome RunWorker::run(const RunSpec& run, SweepProgress* progress) {
+  load(run.seed);
+  return run_one(cfg_, run, split_, effective_, command_line_, progress, stop_);
+}
+
+std::string describe_outcome(RunStatus status, const Summary& summary, const std::string& message) {
+  if (status != RunStatus::complete) return to_string(status) + ": " + message;
+  char text[128];
+  std::snprintf(text, sizeof text, "complete: test error %.2f%%, %lld epochs, %.1f s",
+                100 * summary.test_error, static_cast<long long>(summary.epochs_run),
+                summary.total_wall_time_s);
+  return text;
+}
+
+}  // namespace lw

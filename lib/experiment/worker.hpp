@@ -1,0 +1,41 @@
+#pragma once
+// A sweep's worker: the loop body shared by the serial driver and every MPI rank. It runs the
+// runs it is handed one at a time, loading a seed's split only when the seed changes (the split
+// is a pure function of the data config and the seed), and turns each outcome into the one-line
+// report the driver prints.
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "experiment/config.hpp"
+#include "experiment/grid.hpp"
+#include "experiment/run.hpp"
+#include "io/dataset.hpp"
+
+namespace lw {
+
+class RunWorker {
+ public:
+  RunWorker(const ExperimentConfig& cfg, const std::vector<ConfigEntry>& effective,
+            std::string command_line, const std::atomic<bool>* stop_requested);
+
+  // Loads the seed's split now (bad data options or files throw here, before any run starts).
+  void load(std::uint64_t seed);
+  // Runs one run into its results file. progress may be null: no console output.
+  RunOutcome run(const RunSpec& run, SweepProgress* progress);
+
+ private:
+  const ExperimentConfig& cfg_;
+  const std::vector<ConfigEntry>& effective_;
+  std::string command_line_;
+  const std::atomic<bool>* stop_;
+  std::optional<std::uint64_t> loaded_seed_;
+  Split split_;
+};
+
+// "complete: test error 12.34%, 14 epochs, 180.2 s" or "diverged: <message>".
+std::string describe_outcome(RunStatus status, const Summary& summary, const std::string& message);
+
+}  // namespace lw
