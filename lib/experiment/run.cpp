@@ -215,9 +215,9 @@ std::vector<ConfigEntry> run_config(const ExperimentConfig& cfg, const RunSpec& 
 }
 
 std::string run_hash(const std::vector<ConfigEntry>& run_config) {
-  static const std::vector<std::string> excluded{"results", "experiment", "threads", "overwrite",
-                                                 "depths",  "inits",      "seeds",   "activations",
-                                                 "width",   "run_hash"};
+  static const std::vector<std::string> excluded{
+      "results", "experiment", "threads",     "overwrite", "shard",
+      "depths",  "inits",      "seeds",       "activations", "width", "run_hash"};
   std::vector<ConfigEntry> decisive;
   for (const auto& e : run_config)
     if (std::find(excluded.begin(), excluded.end(), e.key) == excluded.end())

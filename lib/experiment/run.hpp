@@ -40,7 +40,7 @@ std::vector<ConfigEntry> run_config(const ExperimentConfig& cfg, const RunSpec& 
                                     const std::vector<ConfigEntry>& effective);
 
 // The config_hash of what decides a run's numbers and file contents: run_config without where the
-// results go or how fast they are made (results, experiment, threads, overwrite), without the
+// results go or how fast they are made (results, experiment, threads, overwrite, shard), without the
 // grid lists (the run's own values stand for them) and without other schemes' options. A resumed
 // sweep skips a complete file only if its run_hash matches.
 std::string run_hash(const std::vector<ConfigEntry>& run_config);

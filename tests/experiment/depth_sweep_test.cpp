@@ -231,6 +231,9 @@ BOOST_AUTO_TEST_CASE(complete_results_made_with_other_options_are_refused_not_re
   const auto skipped = run_program(depth_sweep(), with(args, "--threads", "2"), dir / "b.txt");
   BOOST_TEST(skipped.exit_code == 0);
   BOOST_TEST(contains(skipped.output, "complete, skipped"));
+  const auto shard = run_program(depth_sweep(), with(args, "--shard", "1/2"), dir / "b.txt");
+  BOOST_TEST(shard.exit_code == 0, shard.output);
+  BOOST_TEST(contains(shard.output, "6 of 6 runs complete, skipped"), shard.output);
   // Other options: refused, nothing touched.
   for (const auto& change : std::vector<std::vector<std::string>>{
            {"--finetune.learning_rate", "0.05"}, {"--pretrain.dae.corruption", "0.5"},
