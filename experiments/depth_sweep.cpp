@@ -7,6 +7,7 @@
 // Started by mpirun (or srun), the runs are spread over the ranks (experiments/mpi_sweep.hpp);
 // the files are the same as a serial sweep's.
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -139,6 +140,29 @@ std::optional<int> check_folder(const Sweep& s) {
   return std::nullopt;
 }
 
+// The results folder must take files before hours of training go into the first run: created
+// if missing, then a file written and removed. Returns false after printing why.
+bool results_folder_writable(const std::filesystem::path& dir) {
+  const auto probe = dir / ".depth_sweep-write-test";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (!ec) {
+    std::FILE* f = std::fopen(probe.c_str(), "wb");
+    bool ok = f != nullptr;
+    if (f) {
+      ok = std::fputs("ok", f) >= 0;
+      ok = std::fclose(f) == 0 && ok;
+    }
+    if (!ok) ec.assign(errno, std::generic_category());
+    std::error_code ignored;
+    std::filesystem::remove(probe, ignored);
+  }
+  if (!ec) return true;
+  std::cerr << "depth_sweep: --results: cannot write into " << dir.string() << "/ ("
+            << ec.message() << "); expected a folder this user can create files in\n";
+  return false;
+}
+
 // The runs' records, in grid order; complete runs of an earlier sweep are read back.
 struct Records {
   std::vector<std::optional<lw::RunRecord>> by_run;
@@ -198,6 +222,7 @@ int run_serial(Sweep& s) {
     std::cerr << "depth_sweep: " << e.what() << "\n";
     return 2;
   }
+  if (!results_folder_writable(s.dir)) return 2;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::cout << "depth_sweep: " << s.runs.size() << " runs -> " << s.dir.string() << "/ | "
@@ -240,6 +265,7 @@ int run_mpi(Sweep& s, const lw::MpiSession& mpi) {
       std::cerr << "depth_sweep: " << e.what() << "\n";
       status = 2;
     }
+    if (status == 0 && !results_folder_writable(s.dir)) status = 2;
   }
   if (mpi.max_over_ranks(status) != 0) return 2;
   std::signal(SIGINT, on_signal);

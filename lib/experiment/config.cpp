@@ -310,3 +310,21 @@ po::options_description describe_scheme_options(std::map<std::string, std::strin
 }
 
 }  // namespace lw
+
+namespace lw {
+
+void validate_for_data(const ExperimentConfig& c, arma::uword n_train) {
+  require(static_cast<arma::uword>(c.finetune.batch_size) <= n_train,
+          cat("--finetune.batch_size: larger than the training set (", c.finetune.batch_size,
+              " > ", n_train, " examples)"));
+  for (const auto& arm : parse_name_list("inits", c.inits)) {
+    if (!has_scheme(arm)) continue;
+    const SchemeOptions options(find_scheme(arm), c.pretrain.options);
+    const long batch = options.integer("batch_size");
+    require(static_cast<arma::uword>(batch) <= n_train,
+            cat("--", options.dotted("batch_size"), ": larger than the training set (", batch,
+                " > ", n_train, " examples)"));
+  }
+}
+
+}  // namespace lw

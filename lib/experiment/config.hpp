@@ -87,6 +87,9 @@ std::vector<std::string> parse_name_list(const std::string& option, const std::s
 
 // Throws std::invalid_argument naming the option, the value and what is allowed.
 void validate(const ExperimentConfig& cfg);
+// What can only be checked once the data is loaded: no batch size (fine-tuning, or a pretrained
+// arm's pretrain.<scheme>.batch_size) beyond the n_train training examples.
+void validate_for_data(const ExperimentConfig& cfg, arma::uword n_train);
 
 // The training loop's settings for fine-tuning (batch size capped at n_train).
 TrainConfig train_config(const FinetuneConfig& f, arma::uword n_train);

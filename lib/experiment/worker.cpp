@@ -15,6 +15,7 @@ void RunWorker::load(std::uint64_t seed) {
   if (loaded_seed_ == seed) return;
   loaded_seed_.reset();
   split_ = load_split(cfg_.data, seed);
+  validate_for_data(cfg_, split_.train.X.n_cols);
   loaded_seed_ = seed;
 }
 

@@ -12,7 +12,14 @@ namespace lw::h5 {
 namespace detail {
 
 // HDF5 prints its error stack on stderr unless told otherwise (per thread in thread-safe builds).
+// And HDF5 1.10.8 crashes in its atexit handler (H5F__close_cb) when a file failed to close, as on
+// a full disk; our RAII handles close everything, so the handler is not installed.
 void quiet() {
+  static const bool no_atexit = [] {
+    H5dont_atexit();  // before the library initialises; harmless (ignored) after
+    return true;
+  }();
+  (void)no_atexit;
   thread_local bool done = false;
   if (!done) {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);

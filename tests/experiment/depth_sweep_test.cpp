@@ -90,6 +90,11 @@ BOOST_AUTO_TEST_CASE(bad_options_exit_2_with_a_clear_message_and_create_no_files
       {{"--blas-kernel", "nonesuch"}, "nonesuch"},
       {{"--data.path", (dir / "nowhere").string()}, "nowhere"},
       {{"--shard", "2/2"}, "--shard"},
+      {{"--finetune.epochs", "abc"}, "--finetune.epochs"},
+      {{"--finetune.batch_size", "0"}, "--finetune.batch_size"},
+      {{"--finetune.batch_size", "60000"}, "larger than the training set (60000 > 50000"},
+      {{"--inits", "dae", "--pretrain.dae.batch_size", "60000"}, "--pretrain.dae.batch_size"},
+      {{"--config", dir.path().string()}, "--config"},  // a folder, not a file
   };
   for (const auto& [args, expected] : cases) {
     std::vector<std::string> all{"--results", results.string()};

@@ -1,0 +1,95 @@
+// Faults while a sweep runs: a results folder that cannot take files, and a disk that fills up
+// (a file-size limit, RLIMIT_FSIZE, stands in for a full disk: writes fail with EFBIG). Neither may
+// leave a file that looks complete but is not, or lose finished runs; a rerun completes the sweep
+// with the files of an uninterrupted one. (SIGKILL, SIGINT/SIGTERM and divergence: depth_sweep_test.)
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+
+#include "experiment/sweep_runner.hpp"
+#include "io/results.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using lw::test::depth_sweep;
+using lw::test::run_program;
+
+namespace {
+
+std::vector<std::string> grid(const fs::path& results) {
+  return {"--results", results.string(), "--experiment", "f", "--depths", "1,2", "--inits",
+          "uniform,dae", "--seeds", "1", "--width", "16", "--threads", "1", "--data.source",
+          "bars_stripes", "--data.n_examples", "400", "--finetune.epochs", "3",
+          "--finetune.patience", "0", "--log.every", "3"};
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// depth_sweep args... with files limited to `bytes` (SIGXFSZ ignored, so writes fail with EFBIG).
+lw::test::ProcessResult run_with_file_size_limit(std::uintmax_t bytes,
+                                                 const std::vector<std::string>& args,
+                                                 const fs::path& log) {
+  std::vector<std::string> all{
+      "-c", "trap '' XFSZ; ulimit -f " + std::to_string(bytes / 512) + "; exec \"$0\" \"$@\"",
+      depth_sweep()};
+  all.insert(all.end(), args.begin(), args.end());
+  return run_program("/bin/sh", all, log);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(experiment_faults)
+
+BOOST_AUTO_TEST_CASE(a_results_folder_that_cannot_take_files_fails_before_any_run) {
+  lw::test::TempDir dir;
+  lw::test::write_file(dir / "a_file", "not a folder\n");
+  // Under a regular file no folder can be made, even by root.
+  const auto r = run_program(depth_sweep(), grid(dir / "a_file/res"), dir / "log.txt");
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(contains(r.output, "--results: cannot write into"), r.output);
+  BOOST_TEST(contains(r.output, (dir / "a_file/res/f").string()), r.output);
+  BOOST_TEST(!contains(r.output, "[run "), r.output);
+  if (geteuid() != 0) {  // permissions do not stop root
+    fs::create_directories(dir / "ro/f");
+    fs::permissions(dir / "ro/f", fs::perms::owner_read | fs::perms::owner_exec);
+    const auto ro = run_program(depth_sweep(), grid(dir / "ro"), dir / "log2.txt");
+    BOOST_TEST(ro.exit_code == 2);
+    BOOST_TEST(contains(ro.output, "Permission denied"), ro.output);
+    fs::permissions(dir / "ro/f", fs::perms::owner_all);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_full_disk_fails_the_run_keeps_finished_ones_and_a_rerun_completes) {
+  lw::test::TempDir dir;
+  BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), grid(dir / "whole"), dir / "a.txt").exit_code, 0);
+  // A limit between the depth-1 and the depth-2 files: the depth-1 runs fit, the first depth-2
+  // run hits the "full disk" part-way.
+  const auto size = [&](const char* name) { return fs::file_size(dir / "whole/f" / name); };
+  const std::uintmax_t d1 = std::max(size("d1-uniform-s01.h5"), size("d1-dae-s01.h5"));
+  const std::uintmax_t d2 = std::min(size("d2-uniform-s01.h5"), size("d2-dae-s01.h5"));
+  BOOST_REQUIRE_MESSAGE(d1 + 2048 < d2, "depth-2 files should be larger: " << d1 << " " << d2);
+  const std::uintmax_t limit = (d1 + 512 + d2) / 2 / 512 * 512;
+  const auto r = run_with_file_size_limit(limit, grid(dir / "b"), dir / "b.txt");
+  BOOST_TEST(r.exit_code == 1, r.output);
+  BOOST_TEST(contains(r.output, "d2-uniform-s01.h5.partial"), r.output);
+  BOOST_TEST(contains(r.output, "File too large"), r.output);
+  const auto status = [&](const char* name) {
+    return lw::read_status(dir / "b/f" / name).value_or("unreadable");
+  };
+  BOOST_TEST(status("d1-uniform-s01.h5") == "complete");
+  BOOST_TEST(status("d1-dae-s01.h5") == "complete");
+  BOOST_TEST(!fs::exists(dir / "b/f/d2-uniform-s01.h5"));  // never renamed to look complete
+  BOOST_TEST(status("d2-uniform-s01.h5.partial") != "complete");
+  BOOST_TEST(!fs::exists(dir / "b/f/d2-dae-s01.h5.partial"));  // the sweep stopped there
+  // With room again, a rerun redoes the broken run and the rest.
+  const auto rerun = run_program(depth_sweep(), grid(dir / "b"), dir / "c.txt");
+  BOOST_REQUIRE_MESSAGE(rerun.exit_code == 0, rerun.output);
+  BOOST_TEST(contains(rerun.output, "2 of 4 runs complete, skipped"), rerun.output);
+  for (const char* name : {"d1-uniform-s01.h5", "d1-dae-s01.h5", "d2-uniform-s01.h5", "d2-dae-s01.h5"})
+    BOOST_TEST(lw::test::compare_results(dir / "whole/f" / name, dir / "b/f" / name) == "", name);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
