@@ -14,6 +14,7 @@ RunWorker::RunWorker(const ExperimentConfig& cfg, const std::vector<ConfigEntry>
 void RunWorker::load(std::uint64_t seed) {
   if (loaded_seed_ == seed) return;
   loaded_seed_.reset();
+  split_ = Split{};  // free the old split first: two at once would double the peak memory
   split_ = load_split(cfg_.data, seed);
   validate_for_data(cfg_, split_.train.X.n_cols);
   loaded_seed_ = seed;

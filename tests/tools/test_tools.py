@@ -219,6 +219,29 @@ class ToolsTest(unittest.TestCase):
                 self.assertTrue(line, f"{fmt}: no line with {arm} d{depth} {want}:\n{text}")
         self.assertIn("| arm | depth |", run_tool("summary", self.res).stdout)
 
+    def test_grad_ratio_equals_direct(self):
+        want = {}
+        for d in self.runs:
+            if d["status"] != "complete":
+                continue
+            with h5py.File(d["file"], "r") as f:
+                steps = f["finetune/steps/step"][()]
+                g = f["finetune/steps/grad_norm_W"][()][list(steps).index(0)]
+            want.setdefault((d["arm"], d["depth"]), []).append(math.log10(g[0] / g[-1]))
+        p = run_tool("summary", self.res, "--grad-ratio", "--format", "csv")
+        table = p.stdout.split("\n\n")[1]  # after the test-error csv and a blank line
+        rows = list(csv.reader(io.StringIO(table)))
+        depths = [int(x) for x in rows[0][1:]]
+        checked = 0
+        for r in rows[1:]:
+            for depth, cell in zip(depths, r[1:]):
+                if (r[0], depth) in want:
+                    self.assertTrue(math.isclose(float(cell), 10 ** np.mean(want[(r[0], depth)]),
+                                                 rel_tol=1e-9), (r[0], depth, cell))
+                    checked += 1
+        self.assertEqual(checked, len(want))
+        self.assertIn("||dL/dW_0|| / ||dL/dW_out||", run_tool("summary", self.res, "--grad-ratio").stdout)
+
     def test_shard_folders_union(self):
         a, b = self.tmp / "shard_a", self.tmp / "shard_b"
         a.mkdir()
