@@ -19,6 +19,26 @@ arma::fmat one_hot(const arma::uvec& y, arma::uword n_classes) {
   return Y;
 }
 
+void keep_leading_columns(Dataset& d, arma::uword n) {
+  require(n <= d.X.n_cols, cat("keep_leading_columns(): ", n, " columns of ", d.X.n_cols));
+  if (n == d.X.n_cols) return;
+  d.y = arma::uvec(d.y.head(n));
+#if ARMA_VERSION_MAJOR >= 9 && ARMA_VERSION_MAJOR <= 12
+  // Armadillo keeps a heap allocation when set_size() asks for fewer elements (Mat::init_warm,
+  // "reusing memory"), so the first n columns, the leading n_rows * n elements of column-major
+  // storage, stay where they are. Not a documented promise: checked, and only the versions whose
+  // source was read are trusted with it; small sizes move to the matrix's local buffer: copied.
+  if (d.X.n_rows * n > arma::arma_config::mat_prealloc) {
+    const float* before = d.X.memptr();
+    d.X.set_size(d.X.n_rows, n);
+    if (d.X.memptr() != before)
+      throw std::logic_error("keep_leading_columns(): Armadillo moved the matrix on shrinking");
+    return;
+  }
+#endif
+  d.X = arma::fmat(d.X.head_cols(n));
+}
+
 Dataset take_columns(const Dataset& d, arma::uword first, arma::uword count) {
   require(first + count <= d.X.n_cols,
           cat("take_columns(): columns [", first, ", ", first + count, ") outside 0..", d.X.n_cols));

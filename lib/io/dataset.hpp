@@ -38,6 +38,9 @@ arma::fmat one_hot(const arma::uvec& y, arma::uword n_classes);
 
 // Columns [first, first + count) of d (X and y), keeping n_classes and the image shape.
 Dataset take_columns(const Dataset& d, arma::uword first, arma::uword count);
+// Shrinks d to its first n examples in place, without copying X (the memory peak of a split is
+// then the pool plus the validation and test copies, not twice the training set).
+void keep_leading_columns(Dataset& d, arma::uword n);
 
 // Throws std::invalid_argument naming `what` unless X and y agree in length and every label is in
 // [0, n_classes) (and n_classes > 0), and image_rows * image_cols == n_features for image data.

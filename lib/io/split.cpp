@@ -39,8 +39,8 @@ Split carve_split(Dataset pool, std::optional<Dataset> test_pool, const DataConf
                                         " examples left after ", n_valid, " for validation"));
   const arma::uword n_train = c.n_train ? c.n_train : n - n_valid;
   s.valid = take_columns(pool, n - n_valid, n_valid);
-  if (n_train == pool.n_examples()) s.train = std::move(pool);
-  else s.train = take_columns(pool, 0, n_train);
+  keep_leading_columns(pool, n_train);  // no second copy of the training set
+  s.train = std::move(pool);
   return s;
 }
 
