@@ -87,6 +87,25 @@ std::uint64_t Rng::below(std::uint64_t n) {
 
 bool Rng::bernoulli(double p) { return uniform() < p; }
 
+void Rng::bernoulli_fill(double p, std::uint8_t* out, std::size_t n) {
+  std::uint64_t s0 = s_[0], s1 = s_[1], s2 = s_[2], s3 = s_[3];  // next_u64 with the state in
+  for (std::size_t i = 0; i < n; ++i) {                            // registers
+    const std::uint64_t result = rotl(s1 * 5, 7) * 9;
+    const std::uint64_t t = s1 << 17;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 45);
+    out[i] = static_cast<double>(result >> 11) * 0x1.0p-53 < p ? 1 : 0;  // uniform() < p
+  }
+  s_[0] = s0;
+  s_[1] = s1;
+  s_[2] = s2;
+  s_[3] = s3;
+}
+
 Rng Rng::fork(std::string_view name, std::uint64_t index) const {
   return Rng(derive_seed(seed_, name, index));
 }

@@ -4,15 +4,18 @@
 #include <limits>
 
 #include "core/check.hpp"
+#include "core/simd.hpp"
 
 namespace lw {
 
+namespace {
+
+// sum_i p_i^2 in double, in independent lanes so the loop vectorises.
 template <class T>
-double frobenius_norm(const arma::Mat<T>& m) {
+inline double sum_squares_body(const T* p, arma::uword n) {
   constexpr arma::uword lanes = 8;
   double acc[lanes] = {};
-  const T* p = m.memptr();
-  const arma::uword n = m.n_elem, blocks = n / lanes;
+  const arma::uword blocks = n / lanes;
   for (arma::uword i = 0; i < blocks; ++i)
     for (arma::uword k = 0; k < lanes; ++k) {
       const double v = p[i * lanes + k];
@@ -21,7 +24,17 @@ double frobenius_norm(const arma::Mat<T>& m) {
   double sum = 0;
   for (arma::uword i = blocks * lanes; i < n; ++i) sum += static_cast<double>(p[i]) * p[i];
   for (double a : acc) sum += a;
-  return std::sqrt(sum);
+  return sum;
+}
+
+LW_VECTOR_CLONES double sum_squares(const float* p, arma::uword n) { return sum_squares_body(p, n); }
+LW_VECTOR_CLONES double sum_squares(const double* p, arma::uword n) { return sum_squares_body(p, n); }
+
+}  // namespace
+
+template <class T>
+double frobenius_norm(const arma::Mat<T>& m) {
+  return std::sqrt(sum_squares(m.memptr(), m.n_elem));
 }
 
 namespace {
@@ -34,12 +47,11 @@ struct ActivationMoments {
 // One pass over a, in independent lanes so the loop vectorises (is_saturated is inline, so the
 // switch on the activation is hoisted out of the loop).
 template <class T, class Saturated>
-ActivationMoments moments(const arma::Mat<T>& a, Saturated saturated) {
+inline ActivationMoments moments(const T* p, arma::uword n, Saturated saturated) {
   constexpr arma::uword lanes = 8;
   double s[lanes] = {}, q[lanes] = {};
   arma::uword c[lanes] = {};
-  const T* p = a.memptr();
-  const arma::uword n = a.n_elem, blocks = n / lanes;
+  const arma::uword blocks = n / lanes;
   for (arma::uword i = 0; i < blocks; ++i)
     for (arma::uword k = 0; k < lanes; ++k) {
       const T v = p[i * lanes + k];
@@ -61,9 +73,34 @@ ActivationMoments moments(const arma::Mat<T>& a, Saturated saturated) {
   return m;
 }
 
+// The switch on the activation outside the loop: one vectorised loop per activation.
+template <class T>
+inline ActivationMoments moments_body(Activation act, const T* p, arma::uword n) {
+  switch (act) {
+    case Activation::sigmoid:
+      return moments(p, n, [](T v) { return is_saturated(Activation::sigmoid, v); });
+    case Activation::tanh:
+      return moments(p, n, [](T v) { return is_saturated(Activation::tanh, v); });
+    case Activation::softsign:
+      return moments(p, n, [](T v) { return is_saturated(Activation::softsign, v); });
+    case Activation::relu:
+      return moments(p, n, [](T v) { return is_saturated(Activation::relu, v); });
+    case Activation::identity:
+    case Activation::leaky_relu: break;
+  }
+  return moments(p, n, [](T) { return false; });
+}
+
+LW_VECTOR_CLONES ActivationMoments moments_of(Activation act, const float* p, arma::uword n) {
+  return moments_body(act, p, n);
+}
+LW_VECTOR_CLONES ActivationMoments moments_of(Activation act, const double* p, arma::uword n) {
+  return moments_body(act, p, n);
+}
+
 template <class T>
 ActivationMoments activation_moments(Activation act, const arma::Mat<T>& a) {
-  return moments(a, [act](T v) { return is_saturated(act, v); });
+  return moments_of(act, a.memptr(), a.n_elem);
 }
 
 }  // namespace

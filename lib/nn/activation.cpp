@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/check.hpp"
+#include "nn/fast_sigmoid.hpp"
 
 namespace lw {
 namespace {
@@ -66,8 +67,8 @@ void activate(Activation act, const arma::Mat<T>& z, const arma::Col<T>& b, arma
   if (&a != &z) a.set_size(z.n_rows, z.n_cols);
   switch (act) {
     case Activation::identity: for_each_column(z, b, a, [](T v) { return v; }); break;
-    case Activation::sigmoid:
-      for_each_column(z, b, a, [](T v) { return T(1) / (T(1) + std::exp(-v)); });
+    case Activation::sigmoid:  // vectorised (nn/fast_sigmoid.hpp)
+      sigmoid_columns(z.memptr(), b.memptr(), a.memptr(), z.n_rows, z.n_cols);
       break;
     case Activation::tanh: for_each_column(z, b, a, [](T v) { return std::tanh(v); }); break;
     case Activation::relu: for_each_column(z, b, a, [](T v) { return v > T(0) ? v : T(0); }); break;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/check.hpp"
+#include "nn/fast_sigmoid.hpp"
 
 namespace lw {
 namespace {
@@ -12,13 +13,6 @@ void require_same_shape(const char* where, arma::uword r1, arma::uword c1, arma:
                         arma::uword c2) {
   require(r1 == r2 && c1 == c2,
           cat(where, "(): outputs are ", r1, "x", c1, " but targets are ", r2, "x", c2));
-}
-
-// log(1 + exp(-|x|)) + max(x, 0) - x y, the stable sigmoid cross-entropy of one unit.
-template <class T>
-double sigmoid_xent(T o, T y) {
-  const double x = o;
-  return std::max(x, 0.0) - x * static_cast<double>(y) + std::log1p(std::exp(-std::abs(x)));
 }
 
 // One column: writes softmax(o) into p (may alias o) and returns logsumexp(o).
@@ -69,6 +63,9 @@ double loss_gradient(Loss loss, const arma::Mat<T>& O, const arma::Mat<T>& Y, ar
   dO.set_size(O.n_rows, O.n_cols);
   const arma::uword n_rows = O.n_rows, n = O.n_cols;
   const T inv_n = static_cast<T>(1.0 / static_cast<double>(n));
+  if (loss == Loss::sigmoid_cross_entropy)  // element-wise over the whole batch, vectorised
+    return sigmoid_xent(O.memptr(), Y.memptr(), dO.memptr(), O.n_elem, inv_n) /
+           static_cast<double>(n);
   double total = 0;
   for (arma::uword j = 0; j < n; ++j) {
     const T* o = O.colptr(j);
@@ -88,12 +85,7 @@ double loss_gradient(Loss loss, const arma::Mat<T>& O, const arma::Mat<T>& Y, ar
         for (arma::uword i = 0; i < n_rows; ++i) d[i] = (ys * d[i] - y[i]) * inv_n;
         break;
       }
-      case Loss::sigmoid_cross_entropy:
-        for (arma::uword i = 0; i < n_rows; ++i) {
-          total += sigmoid_xent(o[i], y[i]);
-          d[i] = (T(1) / (T(1) + std::exp(-o[i])) - y[i]) * inv_n;
-        }
-        break;
+      case Loss::sigmoid_cross_entropy: break;  // above
       case Loss::squared_error:
         for (arma::uword i = 0; i < n_rows; ++i) {
           const T diff = o[i] - y[i];

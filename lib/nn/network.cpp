@@ -78,9 +78,12 @@ double backward(const Network<T>& net, const Trace<T>& trace, const arma::Mat<T>
   for (std::size_t l = n_layers; l-- > 0;) {
     LayerGrad<T>& g = grads.layers[l];
     g.dW = g.delta * trace.layer_input(l).t();
-    g.db.set_size(g.delta.n_rows);
-    g.db.zeros();
-    for (arma::uword j = 0; j < g.delta.n_cols; ++j) g.db += g.delta.col(j);
+    g.db.zeros(g.delta.n_rows);  // db = sum over columns of delta, column by column
+    T* db = g.db.memptr();
+    for (arma::uword j = 0; j < g.delta.n_cols; ++j) {
+      const T* d = g.delta.colptr(j);
+      for (arma::uword i = 0; i < g.delta.n_rows; ++i) db[i] += d[i];
+    }
     if (l == 0) break;
     arma::Mat<T>& below = grads.layers[l - 1].delta;
     below = net.layers[l].W.t() * g.delta;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/check.hpp"
+#include "core/simd.hpp"
 
 namespace lw {
 namespace {
@@ -13,6 +14,66 @@ constexpr OptimizerKind all_kinds[] = {OptimizerKind::sgd,     OptimizerKind::mo
                                        OptimizerKind::adam};
 constexpr ScheduleKind all_schedules[] = {ScheduleKind::constant, ScheduleKind::step,
                                           ScheduleKind::exponential, ScheduleKind::inverse_time};
+
+constexpr arma::uword lanes = 16;  // independent double accumulators of the update norms
+
+// p -= r (s g + wd p), the plain SGD step, vectorised; with `measure`, the squared norms of g, p
+// (before the step) and the step, summed in `lanes` fixed lanes (element i in lane i % lanes).
+// The parameter values do not depend on `measure`.
+template <class T>
+inline void sgd_body(T* p, const T* g, arma::uword n, T lr, T scale, T wd) {
+  for (arma::uword i = 0; i < n; ++i) p[i] += -lr * (scale * g[i] + wd * p[i]);
+}
+
+template <class T>
+inline UpdateNorms sgd_measured_body(T* p, const T* g, arma::uword n, T lr, T scale, T wd) {
+  double gs[lanes] = {}, ps[lanes] = {}, ss[lanes] = {};
+  const auto element = [&](arma::uword i, arma::uword k) {
+    const T gv = g[i], pv = p[i];
+    const T d = -lr * (scale * gv + wd * pv);
+    p[i] = pv + d;
+    gs[k] += static_cast<double>(gv) * gv;
+    ps[k] += static_cast<double>(pv) * pv;
+    ss[k] += static_cast<double>(d) * d;
+  };
+  arma::uword i = 0;
+  for (; i + lanes <= n; i += lanes)
+    for (arma::uword k = 0; k < lanes; ++k) element(i + k, k);
+  for (arma::uword k = 0; i + k < n; ++k) element(i + k, k);
+  UpdateNorms norms;
+  for (arma::uword k = 0; k < lanes; ++k) {
+    norms.grad_sq += gs[k];
+    norms.param_sq += ps[k];
+    norms.step_sq += ss[k];
+  }
+  return norms;
+}
+
+LW_VECTOR_CLONES
+void sgd_kernel(float* p, const float* g, arma::uword n, float lr, float scale, float wd) {
+  sgd_body(p, g, n, lr, scale, wd);
+}
+LW_VECTOR_CLONES
+void sgd_kernel(double* p, const double* g, arma::uword n, double lr, double scale, double wd) {
+  sgd_body(p, g, n, lr, scale, wd);
+}
+LW_VECTOR_CLONES
+UpdateNorms sgd_measured_kernel(float* p, const float* g, arma::uword n, float lr, float scale,
+                                float wd) {
+  return sgd_measured_body(p, g, n, lr, scale, wd);
+}
+LW_VECTOR_CLONES
+UpdateNorms sgd_measured_kernel(double* p, const double* g, arma::uword n, double lr,
+                                double scale, double wd) {
+  return sgd_measured_body(p, g, n, lr, scale, wd);
+}
+
+template <class T>
+UpdateNorms sgd_update(T* p, const T* g, arma::uword n, T lr, T scale, T wd, bool measure) {
+  if (measure) return sgd_measured_kernel(p, g, n, lr, scale, wd);
+  sgd_kernel(p, g, n, lr, scale, wd);
+  return {};
+}
 
 }  // namespace
 
@@ -94,7 +155,7 @@ void Optimizer<T>::begin_step(double learning_rate, double grad_scale) {
 
 template <class T>
 UpdateNorms Optimizer<T>::update(std::size_t slot, arma::Mat<T>& param, const arma::Mat<T>& grad,
-                            bool decay) {
+                                 bool decay, bool measure) {
   require(arma::size(param) == arma::size(grad),
           cat("Optimizer::update(): parameter is ", param.n_rows, "x", param.n_cols,
               ", gradient ", grad.n_rows, "x", grad.n_cols));
@@ -116,6 +177,7 @@ UpdateNorms Optimizer<T>::update(std::size_t slot, arma::Mat<T>& param, const ar
   const T c2 = static_cast<T>(1.0 / (1.0 - std::pow(config_.beta2, t_)));
   T* p = param.memptr();
   const T* gp = grad.memptr();
+  if (kind == OptimizerKind::sgd) return sgd_update(p, gp, param.n_elem, lr, scale, wd, measure);
   T* s1 = s.s1.memptr();
   T* s2 = s.s2.memptr();
   double grad_sq = 0, param_sq = 0, step_sq = 0;
@@ -182,7 +244,8 @@ void optimizer_step(Optimizer<T>& opt, const std::vector<Parameter<T>>& params,
   opt.begin_step(learning_rate, scale);
   if (norms) norms->resize(params.size());
   for (std::size_t i = 0; i < params.size(); ++i) {
-    const UpdateNorms n = opt.update(i, *params[i].value, *params[i].grad, params[i].decay);
+    const UpdateNorms n =
+        opt.update(i, *params[i].value, *params[i].grad, params[i].decay, norms != nullptr);
     if (norms) (*norms)[i] = n;
   }
 }

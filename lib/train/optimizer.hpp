@@ -73,7 +73,10 @@ class Optimizer {
   // Starts step t + 1 with learning rate r; `grad_scale` multiplies every gradient (clipping).
   void begin_step(double learning_rate, double grad_scale = 1.0);
   // Updates param in place from grad; decay says whether weight decay applies to this slot.
-  UpdateNorms update(std::size_t slot, arma::Mat<T>& param, const arma::Mat<T>& grad, bool decay);
+  // measure = false may skip the norms (sgd does; the result is then zero): the updated param is
+  // the same either way.
+  UpdateNorms update(std::size_t slot, arma::Mat<T>& param, const arma::Mat<T>& grad, bool decay,
+                     bool measure = true);
 
   const OptimizerConfig& config() const { return config_; }
   long step() const { return t_; }
@@ -90,7 +93,8 @@ class Optimizer {
 };
 
 // One optimizer step on every parameter (slot i = params[i]), with the configured clipping and
-// weight decay. norms, if given, receives the UpdateNorms of each parameter.
+// weight decay. norms, if given, receives the UpdateNorms of each parameter; without it the step
+// skips measuring them where it can (the parameters come out the same).
 template <class T>
 void optimizer_step(Optimizer<T>& opt, const std::vector<Parameter<T>>& params,
                     double learning_rate, std::vector<UpdateNorms>* norms = nullptr);

@@ -116,9 +116,11 @@ TrainResult train(Objective<T>& objective, const TrainData<T>& data, const Train
       event.learning_rate = lr;
       event.norms = nullptr;
       for (auto* o : hooks.observers) o->on_gradient(event);
-      optimizer_step(optimizer, params, lr, &norms);
+      // The update norms only when someone watches (measuring them costs a pass of reductions).
+      const bool watched = !hooks.observers.empty();
+      optimizer_step(optimizer, params, lr, watched ? &norms : nullptr);
       objective.after_update();
-      event.norms = &norms;
+      event.norms = watched ? &norms : nullptr;
       for (auto* o : hooks.observers) o->on_step_end(event);
       ++result.steps;
       loss_sum += batch.loss * static_cast<double>(count);

@@ -76,4 +76,20 @@ BOOST_AUTO_TEST_CASE(fill_draws_one_value_per_element_in_column_major_order) {
   BOOST_TEST(m.min() >= -1.0);
 }
 
+BOOST_AUTO_TEST_CASE(bernoulli_fill_draws_what_bernoulli_draws) {
+  for (double p : {0.0, 0.25, 0.5, 1.0}) {
+    lw::Rng one = lw::make_rng(3, "test/bernoulli"), bulk = one;
+    std::vector<std::uint8_t> out(1001, 7);
+    bulk.bernoulli_fill(p, out.data(), out.size());
+    std::size_t ones = 0;
+    for (std::uint8_t v : out) {
+      BOOST_TEST(v == (one.bernoulli(p) ? 1 : 0));
+      ones += v;
+    }
+    BOOST_TEST(bulk.next_u64() == one.next_u64());  // the streams stay in step
+    if (p == 0.0) BOOST_TEST(ones == 0u);
+    if (p == 1.0) BOOST_TEST(ones == out.size());
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

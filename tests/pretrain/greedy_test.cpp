@@ -67,13 +67,14 @@ BOOST_AUTO_TEST_CASE(each_layer_is_fed_the_clean_output_of_the_layers_below) {
       BOOST_TEST(identical(spy_record().X_valid[l], A_valid));
       BOOST_TEST(result.layers[l].W.n_rows == spec.hidden_sizes[l]);
       BOOST_TEST(result.layers[l].W.n_cols == A.n_rows);
-      // Forward through the layer returned, computed independently of layer_forward.
-      arma::fmat Z = result.layers[l].W * A;
-      Z.each_col() += result.layers[l].b;
-      A = 1 / (1 + arma::exp(-Z));
-      arma::fmat Zv = result.layers[l].W * A_valid;
-      Zv.each_col() += result.layers[l].b;
-      A_valid = 1 / (1 + arma::exp(-Zv));
+      // Forward through the layer returned, computed independently of layer_forward (with the
+      // library's sigmoid, so the next layer's input can be compared bit for bit).
+      const arma::fmat Z = result.layers[l].W * A;
+      lw::activate(lw::Activation::sigmoid, Z, result.layers[l].b, A);
+      const arma::fmat Zv = result.layers[l].W * A_valid;
+      lw::activate(lw::Activation::sigmoid, Zv, result.layers[l].b, A_valid);
+      BOOST_TEST(arma::approx_equal(A, 1 / (1 + arma::exp(-(Z.each_col() + result.layers[l].b))),
+                                    "absdiff", 1e-6f));
       if (l + 1 < 3) BOOST_TEST(arma::approx_equal(spy_record().X[l + 1], A, "absdiff", 1e-6f));
     }
   }
