@@ -1,0 +1,181 @@
+// lw_bench: how fast the training hot loop is, against the matrix products it cannot avoid.
+// Prints figures; asserts nothing.
+//
+// In one run, on the running OpenBLAS kernel and thread count:
+//   1. the GEMM lower bound of one epoch: every product shape of the 784-1000-1000-1000-10 MLP
+//      (batch 128) timed alone (tools/bench_gemm.hpp), summed over the epoch's batches
+//   2. one epoch of that sigmoid MLP on Fashion-MNIST (SGD lr 0.1, float32), through train()
+//   3. the same epoch with the results logger at log.every = 1 (as depth_sweep attaches it)
+//   4. one epoch of a tied denoising-autoencoder layer 784-1000-784 and its own GEMM bound
+//   5. the MLP epoch in float64 and its dgemm bound (--float64 on)
+//   6. peak resident memory after the float32 MLP runs, against
+//      decoded dataset + 3 x parameters + 100 MiB
+//   7. where one training step's time goes (forward, backward, update, layer_stats)
+// Epoch figures are medians over --repeats runs; the bound uses the median product timings.
+// The machine may be shared: the load average is printed before and after, and CPU time (user +
+// sys, all threads) next to wall time. tools/torch_epoch times the same epoch in PyTorch; give
+// its figure as --torch-seconds to print the ratio.
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "bench_epoch.hpp"
+#include "bench_gemm.hpp"
+#include "bench_table.hpp"
+#include "bench_util.hpp"
+#include "core/blas.hpp"
+#include "core/blas_kernel.hpp"
+#include "core/check.hpp"
+#include "io/datasets.hpp"
+
+namespace po = boost::program_options;
+using namespace lw::bench;
+
+namespace {
+
+struct Options {
+  int threads = 2, repeats = 3;
+  arma::uword n_examples = 60000, batch = 128, hidden = 1000;
+  std::string data_path = "/usr/share/datasets/fashion-mnist", blas_kernel, float64 = "on";
+  bool quick = false;
+  double torch_seconds = 0;
+};
+
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
+template <class T>
+std::vector<Timing> mlp_runs(const arma::Mat<T>& X, const arma::Mat<T>& Y, const MlpRun& run,
+                             int repeats) {
+  std::vector<Timing> t;
+  for (int r = 0; r < repeats; ++r) t.push_back(mlp_epoch(X, Y, run));
+  return t;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  Options o;
+  po::options_description desc("lw_bench options");
+  desc.add_options()("help", "this text")
+      ("threads", po::value(&o.threads)->default_value(o.threads), "BLAS threads")
+      ("repeats", po::value(&o.repeats)->default_value(o.repeats), "runs of each epoch (medians)")
+      ("epochs-examples", po::value(&o.n_examples)->default_value(o.n_examples),
+       "examples per epoch (the first n of the training file; no validation)")
+      ("data.path", po::value(&o.data_path)->default_value(o.data_path),
+       "Fashion-MNIST IDX folder")
+      ("blas-kernel", po::value(&o.blas_kernel),
+       "OpenBLAS kernel: auto, default or a core name (as depth_sweep; also LW_BLAS_KERNEL)")
+      ("float64", po::value(&o.float64)->default_value(o.float64), "also time float64: on|off")
+      ("torch-seconds", po::value(&o.torch_seconds),
+       "PyTorch's epoch time from tools/torch_epoch, for the ratio")
+      ("quick", po::bool_switch(&o.quick),
+       "smoke run: 1280 examples, hidden width 100, one repeat (figures meaningless)");
+  po::variables_map vm;
+  po::store(po::parse_command_line(argc, argv, desc), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "usage: lw_bench [options]\n" << desc << "\n";
+    return 0;
+  }
+  lw::require(o.float64 == "on" || o.float64 == "off",
+              lw::cat("lw_bench: --float64 must be on or off (", o.float64, ")"));
+  lw::require(o.threads >= 1 && o.repeats >= 1 && o.n_examples >= o.batch,
+              "lw_bench: --threads and --repeats must be >= 1, --epochs-examples >= 128");
+  if (o.quick) {
+    if (!vm["epochs-examples"].defaulted() || !vm["repeats"].defaulted())
+      std::cerr << "lw_bench: --quick overrides --epochs-examples and --repeats\n";
+    o.n_examples = 1280;
+    o.repeats = 1;
+    o.hidden = 100;
+  }
+  lw::set_blas_threads(o.threads);
+  lw::select_blas_kernel(argc, argv, o.blas_kernel);
+  const std::string load_before = load_average();
+
+  const std::vector<arma::uword> sizes = {784, o.hidden, o.hidden, o.hidden, 10};
+  const auto mlp = [&](arma::uword b) { return mlp_products(sizes, b); };
+  const auto dae = [&](arma::uword b) { return tied_autoencoder_products(784, o.hidden, b); };
+  const EpochBound mlp_bound = epoch_bound<float>(mlp, o.n_examples, o.batch, 2 * o.repeats + 1);
+  const EpochBound dae_bound = epoch_bound<float>(dae, o.n_examples, o.batch, 2 * o.repeats + 1);
+
+  lw::DataConfig data;
+  data.path = o.data_path;
+  data.n_valid = 0;
+  data.n_train = o.n_examples;
+  const Stopwatch load_watch;
+  const lw::Split split = lw::load_split(data, 1);
+  const double load_seconds = load_watch.wall();
+  const arma::fmat& X = split.train.X;
+  const arma::fmat Y = lw::one_hot(split.train.y, 10);
+  const double decoded_mib =
+      static_cast<double>(split.train.X.n_elem + split.valid.X.n_elem + split.test.X.n_elem) *
+      sizeof(float) / (1024.0 * 1024.0);
+
+  const auto dir = std::filesystem::temp_directory_path() / lw::cat("lw_bench_", ::getpid());
+  std::vector<Timing> plain, logged;
+  for (int r = 0; r < o.repeats; ++r) {  // interleaved, so drifting load hits both alike
+    plain.push_back(mlp_epoch(X, Y, MlpRun{sizes, o.batch, 0, dir}));
+    logged.push_back(mlp_epoch(X, Y, MlpRun{sizes, o.batch, 1, dir}));
+  }
+  std::filesystem::remove_all(dir);
+  const double peak_mlp = peak_rss_mib();
+  std::vector<Timing> dae_t;
+  for (int r = 0; r < o.repeats; ++r) dae_t.push_back(dae_epoch(X, o.hidden, o.batch));
+  const StepBreakdown parts = breakdown(X, Y, sizes, o.batch, o.quick ? 5 : 40);
+
+  Report report;
+  report.bound = mlp_bound;
+  report.plain = plain;
+  report.logged = logged;
+  report.dae_bound = dae_bound;
+  report.dae = dae_t;
+  if (o.float64 == "on") {
+    report.dgemm_bound = epoch_bound<double>(mlp, o.n_examples, o.batch, 2 * o.repeats + 1);
+    const arma::mat X64 = arma::conv_to<arma::mat>::from(X);
+    const arma::mat Y64 = arma::conv_to<arma::mat>::from(Y);
+    report.float64 = mlp_runs(X64, Y64, MlpRun{sizes, o.batch, 0, dir}, o.repeats);
+  }
+  double n_params = 0;
+  for (std::size_t l = 0; l + 1 < sizes.size(); ++l)
+    n_params += static_cast<double>(sizes[l + 1] * (sizes[l] + 1));
+
+  utsname host{};
+  uname(&host);
+  std::printf("lw_bench: %s MLP, sigmoid, batch %llu, SGD lr 0.1, %llu examples per epoch, "
+              "%d repeats (medians)\n",
+              join_sizes(sizes).c_str(), static_cast<unsigned long long>(o.batch),
+              static_cast<unsigned long long>(o.n_examples), o.repeats);
+  std::printf("host %s, kernel %s, %d BLAS threads%s\n", host.nodename,
+              lw::blas_kernel_note().c_str(), lw::blas_threads(),
+              o.quick ? "  [--quick: smoke run, figures meaningless]" : "");
+  std::printf("load average before: %s   after: %s   (1, 5, 15 min; other work on the machine "
+              "inflates wall times)\n",
+              load_before.c_str(), load_average().c_str());
+  std::printf("data: %s, loaded in %.2f s, %.1f MiB decoded\n\n", o.data_path.c_str(),
+              load_seconds, decoded_mib);
+  print_products(mlp_bound.full, "sgemm, MLP products of one full batch");
+  print_products(dae_bound.full, "sgemm, tied autoencoder products of one full batch");
+  print_breakdown(parts, mlp_bound.full, o.batch);
+  report.torch_seconds = o.torch_seconds;
+  report.peak_mib = peak_mlp;
+  report.budget_mib = decoded_mib + 3 * n_params * sizeof(float) / (1024.0 * 1024.0) + 100;
+  report.decoded_mib = decoded_mib;
+  report.partial_data = o.n_examples < 60000;
+  report.params_mib = n_params * sizeof(float) / (1024.0 * 1024.0);
+  print_report(report);
+  return 0;
+} catch (const std::exception& e) {
+  std::cerr << "lw_bench: " << e.what() << "\n";
+  return 1;
+}

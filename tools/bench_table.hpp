@@ -1,0 +1,31 @@
+#pragma once
+// lw_bench's printed output: the per-product GEMM table, the step breakdown, and the summary
+// table of epoch times against their GEMM bounds and the targets (README, Performance).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bench_epoch.hpp"
+#include "bench_gemm.hpp"
+
+namespace lw::bench {
+
+struct Report {
+  EpochBound bound;                    // sgemm, MLP
+  std::vector<Timing> plain, logged;   // MLP epochs without and with log.every = 1 (paired)
+  EpochBound dae_bound;                // sgemm, tied autoencoder layer
+  std::vector<Timing> dae;
+  std::optional<EpochBound> dgemm_bound;
+  std::vector<Timing> float64;         // empty: not measured
+  double torch_seconds = 0;            // 0: not given
+  double peak_mib = 0, budget_mib = 0, decoded_mib = 0, params_mib = 0;
+  bool partial_data = false;           // fewer examples than the training file holds
+};
+
+std::string join_sizes(const std::vector<arma::uword>& sizes);  // "784-1000-10"
+void print_products(const std::vector<ProductTiming>& products, const std::string& title);
+void print_breakdown(const StepBreakdown& parts, const std::vector<ProductTiming>& mlp_products,
+                     arma::uword batch);
+void print_report(const Report& r);
+
+}  // namespace lw::bench
