@@ -12,7 +12,7 @@ RunWorker::RunWorker(const ExperimentConfig& cfg, const std::vector<ConfigEntry>
       stop_(stop_requested) {}
 
 void RunWorker::load(std::uint64_t seed) {
-  if (loaded_seed_ == seed) return;
+  if (loaded_seed_ && (*loaded_seed_ == seed || !split_depends_on_seed(cfg_.data))) return;
   loaded_seed_.reset();
   split_ = Split{};  // free the old split first: two at once would double the peak memory
   split_ = load_split(cfg_.data, seed);

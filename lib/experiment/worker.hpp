@@ -1,7 +1,7 @@
 #pragma once
 // A sweep's worker: the loop body shared by the serial driver and every MPI rank. It runs the
-// runs it is handed one at a time, loading a seed's split only when the seed changes (the split
-// is a pure function of the data config and the seed), and turns each outcome into the one-line
+// runs it is handed one at a time, loading a seed's split only when the seed changes and the split
+// depends on it (io/datasets.hpp split_depends_on_seed), and turns each outcome into the one-line
 // report the driver prints.
 #include <atomic>
 #include <cstdint>

@@ -86,18 +86,18 @@ Split load_blobs(const DataConfig& c, Rng& rng) {
 std::vector<DataSource>& registry() {
   static std::vector<DataSource> sources{
       {"fashion_mnist", "Fashion-MNIST, IDX files (default path /usr/share/datasets/fashion-mnist)",
-       [](const DataConfig& c, Rng& rng) { return load_idx_set(c, rng, 10); }},
+       [](const DataConfig& c, Rng& rng) { return load_idx_set(c, rng, 10); }, false},
       {"mnist", "MNIST digits, IDX files under data.path (no default path)",
        [](const DataConfig& c, Rng& rng) {
          require(c.path != DataConfig{}.path,
                  cat("load_split(): data.path = ", c.path, " is the Fashion-MNIST default; "
                      "source mnist needs data.path set to the MNIST folder"));
          return load_idx_set(c, rng, 10);
-       }},
+       }, false},
       {"idx", "any IDX set with the MNIST file layout under data.path",
-       [](const DataConfig& c, Rng& rng) { return load_idx_set(c, rng, 0); }},
-      {"csv", "CSV file (data.path, optional data.test_path), label column data.csv_label", load_csv},
-      {"hdf5", "HDF5 file (data.path, optional data.test_path), datasets data.h5_x, data.h5_y", load_hdf5},
+       [](const DataConfig& c, Rng& rng) { return load_idx_set(c, rng, 0); }, false},
+      {"csv", "CSV file (data.path, optional data.test_path), label column data.csv_label", load_csv, false},
+      {"hdf5", "HDF5 file (data.path, optional data.test_path), datasets data.h5_x, data.h5_y", load_hdf5, false},
       {"bars_stripes", "synthetic bars and stripes images (data.image_size, data.noise), 2 classes",
        load_bars_stripes},
       {"blobs", "synthetic Gaussian blobs (data.n_classes, data.blob_features, data.blob_std)", load_blobs},
@@ -116,6 +116,8 @@ bool register_data_source(DataSource source) {
 }
 
 std::vector<DataSource> data_sources() { return registry(); }
+
+bool split_depends_on_seed(const DataConfig& c) { return c.shuffle || find_data_source(c.source).seeded; }
 
 DataSource find_data_source(const std::string& name) {
   std::string known;

@@ -33,7 +33,12 @@ namespace lw {
 struct DataSource {
   std::string name, summary;
   std::function<Split(const DataConfig&, Rng&)> load;
+  bool seeded = true;  // the data depend on the seed even without data.shuffle (synthetic ones)
 };
+
+// Whether load_split's result changes with the seed: data.shuffle, or a seeded source. When not,
+// a sweep loads the split once for all its seeds.
+bool split_depends_on_seed(const DataConfig& c);
 
 // Adds a source; throws std::invalid_argument if the name is empty or taken. Returns true (so a
 // file can register itself with `[[maybe_unused]] const bool registered = register_data_source(...)`).
