@@ -3,7 +3,7 @@
 //
 // Debian 12's OpenBLAS 0.3.21 is built with DYNAMIC_ARCH: at load time it reads cpuid and picks a
 // kernel set. On CPUs it does not know (new or virtualised ones) it falls back to the generic
-// "Prescott" kernels and sgemm runs ~2.5x slower (tools/blas_bench.cpp, AMD EPYC). OpenBLAS
+// "Prescott" kernels and sgemm runs ~2.5x slower (lw_bench, AMD EPYC). OpenBLAS
 // reads OPENBLAS_CORETYPE only when the library loads, so a better kernel needs a fresh process:
 // select_blas_kernel() re-executes the program (execv of /proc/self/exe, same argv) with
 // OPENBLAS_CORETYPE=<core>, at most once, guarded by the marker variable LW_BLAS_KERNEL_REEXEC.
@@ -25,7 +25,7 @@
 //   avx                 -> Sandybridge
 //   otherwise           -> OpenBLAS's default
 // A core name missing from the table (a newer OpenBLAS) is kept.
-// Measured (lw_blas_bench, 784-1000-1000-1000-10 MLP, batch 128, 1 thread, AMD EPYC Zen 4 VM):
+// Measured (lw_bench, 784-1000-1000-1000-10 MLP, batch 128, 1 thread, AMD EPYC Zen 4 VM):
 // Haswell 108, Zen 103, SkylakeX 102, Cooperlake 102, Sandybridge 90, Prescott 40 GFLOP/s. The
 // AVX2 and AVX-512 cores are within a few percent, so auto never swaps between them; it only lifts
 // a lower-tier default.
