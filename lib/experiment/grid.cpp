@@ -28,6 +28,13 @@ std::vector<RunSpec> expand_grid(const ExperimentConfig& cfg) {
                                       ")"));
     }
   }
+  // Each list may hold 10000 entries; their product is checked (saturating, no overflow).
+  constexpr std::size_t max_runs = 100000;
+  std::size_t n_runs = 1;
+  for (std::size_t n : {depths.size(), arms.size(), acts.size(), widths.size(), seeds.size()})
+    n_runs = (n != 0 && n_runs > max_runs / n) ? max_runs + 1 : n_runs * n;
+  require(n_runs <= max_runs, cat("expand_grid(): the grid (depths x inits x activations x width x ",
+                                  "seeds) has more than ", max_runs, " runs"));
   std::vector<RunSpec> runs;
   for (long depth : depths)
     for (const auto& arm : arms)

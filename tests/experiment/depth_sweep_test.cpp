@@ -95,6 +95,7 @@ BOOST_AUTO_TEST_CASE(bad_options_exit_2_with_a_clear_message_and_create_no_files
       {{"--finetune.batch_size", "60000"}, "larger than the training set (60000 > 50000"},
       {{"--inits", "dae", "--pretrain.dae.batch_size", "60000"}, "--pretrain.dae.batch_size"},
       {{"--config", dir.path().string()}, "--config"},  // a folder, not a file
+      {{"--seeds", "1-10000", "--width", "1-100"}, "more than 100000 runs"},
   };
   for (const auto& [args, expected] : cases) {
     std::vector<std::string> all{"--results", results.string()};
