@@ -81,7 +81,8 @@ struct ParsedArgs {
 ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& cfg,
                            const boost::program_options::options_description& extra = {});
 
-// Parses "1,2,5-7" into 1 2 5 6 7; throws naming the option on malformed text.
+// Parses "1,2,5-7" into 1 2 5 6 7; throws naming the option on malformed text, a repeated
+// entry or more than 10000 entries.
 std::vector<long> parse_int_list(const std::string& option, const std::string& text);
 std::vector<std::string> parse_name_list(const std::string& option, const std::string& text);
 

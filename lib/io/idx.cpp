@@ -47,7 +47,8 @@ class IdxStream {
     return m;
   }
 
-  std::string where() const { return cat(fn_, "(): ", path_, gzdirect(file_) ? "" : " (gzip)"); }
+  std::string where() const { return cat(fn_, "(): ", path_, gzip() ? " (gzip)" : ""); }
+  bool gzip() const { return !gzdirect(file_); }
   std::uint64_t offset() const { return offset_; }
 
   // Upper bound on the bytes still to come: exact for plain files, the deflate limit for gzip.
@@ -83,6 +84,25 @@ class IdxStream {
     }
     offset_ += got;
     return got;
+  }
+
+  // Reads up to n bytes (fewer only at the end of the data) into a buffer that grows with the data
+  // actually delivered, so a gzip header claiming more than its stream inflates to fails at the
+  // true end of the data instead of allocating what it claims. Up to 256 MiB is reserved on the
+  // header's word alone (no regrowth copies for ordinary files).
+  std::vector<unsigned char> read_growing(std::uint64_t n) {
+    std::vector<unsigned char> out;
+    out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(n, std::uint64_t{256} << 20)));
+    std::size_t size = 0;
+    while (size < n) {
+      const auto next = static_cast<std::size_t>(
+          std::min<std::uint64_t>(n, std::max<std::uint64_t>(2 * size, 1u << 20)));
+      out.resize(next);
+      size += read_some(out.data() + size, next - size);
+      if (size < next) break;
+    }
+    out.resize(size);
+    return out;
   }
 
   void read_exact(void* buf, std::size_t n, const std::string& what) {
@@ -128,32 +148,43 @@ IdxImages read_idx_images(const std::string& path, float divisor) {
   const std::uint64_t rows = in.read_u32("the row count"), cols = in.read_u32("the column count");
   require_io(rows > 0 && cols > 0,
              cat(in.where(), ": image size ", rows, "x", cols, " at byte offset 8 must be positive"));
-  const std::uint64_t pixels = n * rows * cols;
-  require_io(pixels <= in.max_remaining(),
+  // rows * cols < 2^64, but n * rows * cols can wrap: compare by division.
+  const std::uint64_t image_bytes = rows * cols, room = in.max_remaining();
+  require_io(n <= room / image_bytes,
              cat(in.where(), ": truncated: the header declares ", n, " images of ", rows, "x", cols,
-                 " (", pixels, " bytes from byte offset 16) but the file cannot hold that many (at most ",
-                 in.max_remaining(), " bytes follow)"));
+                 " (", n, " x ", image_bytes, " bytes from byte offset 16) but the file cannot hold"
+                 " that many (at most ", room, " bytes follow)"));
+  const std::uint64_t pixels = n * image_bytes;
+  const auto truncated = [&](std::uint64_t found) {
+    return std::runtime_error(cat(in.where(), ": truncated at byte offset ", 16 + found, ": expected ",
+                                  n, " images of ", rows, "x", cols, " (", 16 + pixels, " bytes), found ",
+                                  16 + found, " bytes (image ", found / image_bytes, " is incomplete)"));
+  };
 
   IdxImages out;
   out.rows = rows;
   out.cols = cols;
-  out.X.set_size(rows * cols, n);
   std::array<float, 256> table;
   for (int v = 0; v < 256; ++v) table[v] = static_cast<float>(v) / divisor;
-
-  std::vector<unsigned char> chunk(1u << 20);
-  float* dst = out.X.memptr();
-  std::uint64_t done = 0;
-  while (done < pixels) {
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), pixels - done));
-    const std::size_t got = in.read_some(chunk.data(), want);
-    require_io(got == want,
-               cat(in.where(), ": truncated at byte offset ", in.offset(), ": expected ", n,
-                   " images of ", rows, "x", cols, " (", 16 + pixels, " bytes), found ",
-                   16 + done + got, " bytes (image ", (done + got) / (rows * cols), " is incomplete)"));
-    for (std::size_t i = 0; i < got; ++i) dst[i] = table[chunk[i]];
-    dst += got;
-    done += got;
+  if (in.gzip()) {  // the inflated size is known only at the end: the bytes first, then the matrix
+    const std::vector<unsigned char> bytes = in.read_growing(pixels);
+    if (bytes.size() < pixels) throw truncated(bytes.size());
+    out.X.set_size(image_bytes, n);
+    std::transform(bytes.begin(), bytes.end(), out.X.memptr(),
+                   [&](unsigned char v) { return table[v]; });
+  } else {  // the header was checked against the file size: stream into the matrix
+    out.X.set_size(image_bytes, n);
+    std::vector<unsigned char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(pixels, 1u << 20)));
+    float* dst = out.X.memptr();
+    std::uint64_t done = 0;
+    while (done < pixels) {
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), pixels - done));
+      const std::size_t got = in.read_some(chunk.data(), want);
+      if (got < want) throw truncated(done + got);
+      for (std::size_t i = 0; i < got; ++i) dst[i] = table[chunk[i]];
+      dst += got;
+      done += got;
+    }
   }
   in.expect_end();
   return out;
@@ -166,8 +197,10 @@ arma::uvec read_idx_labels(const std::string& path, arma::uword n_classes) {
   require_io(n <= in.max_remaining(),
              cat(in.where(), ": truncated: the header declares ", n, " labels from byte offset 8 but the"
                  " file cannot hold that many (at most ", in.max_remaining(), " bytes follow)"));
-  std::vector<unsigned char> bytes(n);
-  in.read_exact(bytes.data(), n, cat(n, " labels"));
+  const std::vector<unsigned char> bytes = in.read_growing(n);
+  require_io(bytes.size() == n,
+             cat(in.where(), ": truncated at byte offset ", 8 + bytes.size(), ": expected ", n,
+                 " labels (", n, " bytes from offset 8), found ", bytes.size(), " bytes"));
   in.expect_end();
   arma::uvec y(n);
   for (std::uint64_t i = 0; i < n; ++i) {

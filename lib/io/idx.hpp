@@ -8,8 +8,10 @@
 //
 // Images are decoded straight into float32, one image per column (X is rows*cols x n, pixel (r, c)
 // of image j at X(r * cols + c, j)), and DIVIDED BY `divisor` here (default 255, so pixels land in
-// [0, 1]; pass 1 for the raw byte values). The file is streamed in chunks into the matrix, so peak
-// memory is the float matrix plus a fixed buffer.
+// [0, 1]; pass 1 for the raw byte values). A plain file is streamed in chunks into the matrix, so
+// peak memory is the float matrix plus a fixed buffer. A gzip file's inflated size is known only at
+// its end, so its bytes are read first into a buffer that grows with the data actually inflated
+// (never with what the header claims), then converted: peak memory is the float matrix plus the bytes.
 //
 // Every problem throws std::runtime_error naming the function, the file, the byte offset (in the
 // decompressed stream) and what was expected versus found: missing or unreadable file, wrong magic
