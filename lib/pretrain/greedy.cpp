@@ -4,6 +4,7 @@
 
 #include "core/check.hpp"
 #include "nn/make_network.hpp"
+#include "pretrain/encoded_set.hpp"
 
 namespace lw {
 
@@ -20,15 +21,6 @@ std::vector<double> LayerReport::valid_loss_by_epoch() const {
 }
 
 template <class T>
-arma::Mat<T> layer_forward(const DenseLayer<T>& layer, const arma::Mat<T>& X) {
-  require(X.n_rows == layer.fan_in(), cat("layer_forward(): input has ", X.n_rows,
-                                          " rows, the layer ", layer.fan_in(), " inputs"));
-  arma::Mat<T> A = layer.W * X;
-  activate(layer.act, A, layer.b, A);
-  return A;
-}
-
-template <class T>
 GreedyResult<T> pretrain_greedy(const GreedySpec& spec, const GreedyData<T>& data,
                                 const TrainHooks<T>& hooks) {
   const Scheme& scheme = find_scheme(spec.scheme);
@@ -41,10 +33,10 @@ GreedyResult<T> pretrain_greedy(const GreedySpec& spec, const GreedyData<T>& dat
   const SchemeOptions options(scheme, spec.options);
 
   GreedyResult<T> result;
-  arma::Mat<T> A, A_valid;  // representation of the layer below (A_0 = X: not copied)
+  EncodedSet<T> A, A_valid;  // representation of the layer below (A_0 = X: not copied)
   for (std::size_t l = 0; l < spec.hidden_sizes.size(); ++l) {
-    const arma::Mat<T>& X = l == 0 ? data.X : A;
-    const arma::Mat<T>* X_valid = !data.X_valid ? nullptr : l == 0 ? data.X_valid : &A_valid;
+    const arma::Mat<T>& X = l == 0 ? data.X : A.get();
+    const arma::Mat<T>* X_valid = !data.X_valid ? nullptr : l == 0 ? data.X_valid : &A_valid.get();
     const LayerTask<T> task{.X = X,
                             .X_valid = X_valid,
                             .fan_out = spec.hidden_sizes[l],
@@ -78,10 +70,9 @@ GreedyResult<T> pretrain_greedy(const GreedySpec& spec, const GreedyData<T>& dat
       result.message = cat("pretraining layer ", l, " with ", scheme.name, ": ", message);
       return result;
     }
-    if (l + 1 < spec.hidden_sizes.size()) {  // the next layer's clean input
-      arma::Mat<T> next = layer_forward(result.layers.back(), X);
-      if (X_valid) A_valid = layer_forward(result.layers.back(), *X_valid);
-      A = std::move(next);
+    if (l + 1 < spec.hidden_sizes.size()) {  // the next layer's clean input, in place if no wider
+      A.encode(result.layers.back(), X);
+      if (X_valid) A_valid.encode(result.layers.back(), *X_valid);
     }
   }
   return result;
@@ -102,8 +93,6 @@ Network<T> stack_network(std::vector<DenseLayer<T>> hidden, const OutputSpec& ou
   return net;
 }
 
-template arma::Mat<float> layer_forward(const DenseLayer<float>&, const arma::Mat<float>&);
-template arma::Mat<double> layer_forward(const DenseLayer<double>&, const arma::Mat<double>&);
 template GreedyResult<float> pretrain_greedy(const GreedySpec&, const GreedyData<float>&,
                                              const TrainHooks<float>&);
 template GreedyResult<double> pretrain_greedy(const GreedySpec&, const GreedyData<double>&,

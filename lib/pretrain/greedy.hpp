@@ -4,6 +4,8 @@
 //   for l = 0 .. depth-1 (bottom-up):
 //     layer_l = scheme.pretrain(A_l -> hidden_sizes[l])   the scheme sees the CLEAN A_l
 //     A_{l+1} = f_l(W_l A_l + b_l)                        (and likewise for the validation set)
+//   A_{l+1} overwrites A_l in place when layer l is no wider (pretrain/encoded_set.hpp), so one
+//   encoded set is held at a time.
 // then the network for fine-tuning is the pretrained stack plus a freshly initialised output
 // layer (stack_network). Fine-tuning itself is the caller's: lw::train with a NetworkObjective,
 // optionally wrapped in FrozenLayersObjective (pretrain/frozen_objective.hpp) to keep the
@@ -69,11 +71,6 @@ struct GreedyResult {
 template <class T>
 GreedyResult<T> pretrain_greedy(const GreedySpec& spec, const GreedyData<T>& data,
                                 const TrainHooks<T>& hooks = {});
-
-// f(W X + b) of one layer over a whole set: one BLAS product into the result, bias and activation
-// fused in place.
-template <class T>
-arma::Mat<T> layer_forward(const DenseLayer<T>& layer, const arma::Mat<T>& X);
 
 struct OutputSpec {
   arma::uword n_outputs = 0;

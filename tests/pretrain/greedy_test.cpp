@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(each_layer_is_fed_the_clean_output_of_the_layers_below) {
       BOOST_TEST(identical(spy_record().X_valid[l], A_valid));
       BOOST_TEST(result.layers[l].W.n_rows == spec.hidden_sizes[l]);
       BOOST_TEST(result.layers[l].W.n_cols == A.n_rows);
-      // Forward through the layer returned, computed independently of layer_forward (with the
+      // Forward through the layer returned, computed independently of EncodedSet (with the
       // library's sigmoid, so the next layer's input can be compared bit for bit).
       const arma::fmat Z = result.layers[l].W * A;
       lw::activate(lw::Activation::sigmoid, Z, result.layers[l].b, A);
