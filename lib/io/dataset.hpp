@@ -39,7 +39,8 @@ arma::fmat one_hot(const arma::uvec& y, arma::uword n_classes);
 // Columns [first, first + count) of d (X and y), keeping n_classes and the image shape.
 Dataset take_columns(const Dataset& d, arma::uword first, arma::uword count);
 // Shrinks d to its first n examples in place, without copying X (the memory peak of a split is
-// then the pool plus the validation and test copies, not twice the training set).
+// then the pool plus the validation and test copies, not twice the training set); the pages of
+// the dropped columns are returned to the system.
 void keep_leading_columns(Dataset& d, arma::uword n);
 
 // Throws std::invalid_argument naming `what` unless X and y agree in length and every label is in

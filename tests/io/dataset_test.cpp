@@ -1,5 +1,11 @@
 // Dataset helpers: take_columns copies a range of examples; keep_leading_columns shrinks in place.
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
+#include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "io/dataset.hpp"
 
@@ -9,7 +15,7 @@ lw::Dataset numbered(arma::uword features, arma::uword examples) {
   lw::Dataset d;
   d.X = arma::regspace<arma::fvec>(0, static_cast<float>(features * examples - 1));
   d.X.reshape(features, examples);
-  d.y = arma::regspace<arma::uvec>(0, examples - 1) .transform([](arma::uword v) { return v % 3; });
+  d.y = arma::regspace<arma::uvec>(0, examples - 1).transform([](arma::uword v) { return v % 3; });
   d.n_classes = 3;
   return d;
 }
@@ -48,6 +54,34 @@ BOOST_AUTO_TEST_CASE(keep_leading_columns_shrinks_in_place_without_a_copy) {
   }
   lw::Dataset d = numbered(2, 5);
   BOOST_CHECK_THROW(lw::keep_leading_columns(d, 6), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(keep_leading_columns_returns_the_pages_of_the_dropped_columns) {
+  // 784 x 6000 floats (18.8 MB), every page touched; keep 1000 columns. mincore() tells which
+  // pages of the old extent are still resident.
+  lw::Dataset d = numbered(784, 6000);
+  const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  const auto resident_pages = [&](const float* begin, const float* end) {
+    const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(begin) + page - 1) / page * page;
+    const std::uintptr_t last = reinterpret_cast<std::uintptr_t>(end) / page * page;
+    std::vector<unsigned char> in_core((last - first) / page);
+    BOOST_REQUIRE(mincore(reinterpret_cast<void*>(first), last - first, in_core.data()) == 0);
+    std::size_t count = 0;
+    for (unsigned char c : in_core) count += c & 1u;
+    return std::pair{count, in_core.size()};
+  };
+  const float* begin = d.X.memptr();
+  const float* end = begin + d.X.n_elem;
+  const float* cut = begin + 784 * 1000;
+  BOOST_TEST_REQUIRE(resident_pages(cut, end).first == resident_pages(cut, end).second);
+  const lw::Dataset want = lw::take_columns(d, 0, 1000);
+  lw::keep_leading_columns(d, 1000);
+  BOOST_TEST_REQUIRE(d.X.memptr() == begin);
+  const auto [resident, total] = resident_pages(cut, end);
+  BOOST_TEST(total > 3000u);
+  BOOST_TEST(resident == 0u);
+  BOOST_TEST(resident_pages(begin, cut).first == resident_pages(begin, cut).second);  // kept
+  BOOST_TEST(arma::approx_equal(d.X, want.X, "absdiff", 0.0));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
