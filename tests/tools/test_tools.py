@@ -462,6 +462,32 @@ class ReviewFixesTest(unittest.TestCase):
         got, _ = self.summary_csv(folder)
         self.assertEqual({r["activation"] for r in got}, {self.act, "tanh"})
 
+    def test_grad_ratio_keeps_activations_apart(self):
+        # Every run copied as a tanh run whose step-0 layer-0 gradient norm is 10 times larger:
+        # the ratio table must show one row per (arm, activation), tanh 10 times the original.
+        folder = self.tmp / "ratio_acts"
+        self.copy_all(folder)
+        for d in self.runs:
+            rid = f"d{d['depth']}-tanh-{d['arm']}-s{d['seed']:02d}"
+            dst = copy_run(d["file"], folder / f"{rid}.h5", run_id=rid, config={"run.activation": "tanh"})
+            with h5py.File(dst, "r+") as f:
+                steps = list(f["finetune/steps/step"][()])
+                g = f["finetune/steps/grad_norm_W"]
+                row = g[steps.index(0)]
+                row[0] *= 10
+                g[steps.index(0)] = row
+        p = run_tool("summary", folder, "--grad-ratio", "--format", "csv")
+        rows = list(csv.reader(io.StringIO(p.stdout.split("\n\n")[1])))
+        self.assertEqual(rows[0][:2], ["arm", "activation"])
+        cells = {(r[0], r[1]): [float(x) for x in r[2:] if x] for r in rows[1:]}
+        arms = {d["arm"] for d in self.runs}
+        self.assertEqual(set(cells), {(a, act) for a in arms for act in (self.act, "tanh")})
+        for arm in arms:
+            for base, tanh in zip(cells[(arm, self.act)], cells[(arm, "tanh")]):
+                self.assertTrue(math.isclose(tanh, 10 * base, rel_tol=1e-9), (arm, base, tanh))
+        md = run_tool("summary", folder, "--grad-ratio").stdout
+        self.assertIn("| arm | activation | depth", md)
+
     def test_parent_folder_of_two_experiments(self):
         parent = self.tmp / "parent"
         self.copy_all(parent / "exp_a")
