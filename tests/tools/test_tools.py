@@ -219,6 +219,11 @@ class ToolsTest(unittest.TestCase):
                 self.assertTrue(line, f"{fmt}: no line with {arm} d{depth} {want}:\n{text}")
         self.assertIn("| arm | depth |", run_tool("summary", self.res).stdout)
 
+    def test_text_format_has_no_trailing_spaces(self):
+        out = run_tool("summary", self.res, "--format", "text", "--grad-ratio").stdout
+        self.assertIn("depth", out)
+        self.assertEqual([ln for ln in out.splitlines() if ln != ln.rstrip()], [])
+
     def test_grad_ratio_equals_direct(self):
         want = {}
         for d in self.runs:
