@@ -5,6 +5,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <vector>
 
 #include "core/check.hpp"
 #include "nn/activation.hpp"
@@ -44,6 +45,41 @@ void refuse_placeholders(const std::string& where, const std::string& text) {
     require(b == std::string::npos || b == a + 1 || text[b] != '%',
             cat(where, ": '", text.substr(a, b - a + 1), "' is not allowed in option names or values"));
   }
+}
+
+// Levenshtein distance (insertions, deletions, substitutions), for suggesting an option name.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Boost's "unrecognised option" message, plus the closest known option when it looks like a typo
+// (at most 2 edits, or a quarter of the name for long names).
+std::string unknown_option_message(const po::unknown_option& e,
+                                   const po::options_description& known,
+                                   const std::string& dashes) {
+  std::string name = e.get_option_name();
+  name.erase(0, name.find_first_not_of('-'));
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, name.size() / 4) + 1;
+  for (const auto& option : known.options()) {
+    const std::size_t d = edit_distance(name, option->long_name());
+    if (d < best_distance) {
+      best_distance = d;
+      best = option->long_name();
+    }
+  }
+  return best.empty() ? e.what() : cat(e.what(), " (did you mean ", dashes, best, "?)");
 }
 
 // Typed value of one parsed option, for /config and the echo.
@@ -235,11 +271,16 @@ ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& 
       refuse_placeholders(cat("--config ", file), text.str());
       try {
         po::store(po::parse_config_file(text, settings, false), vm);
+      } catch (const po::unknown_option& e) {
+        throw std::invalid_argument(
+            cat("--config ", file, ": ", unknown_option_message(e, settings, "")));
       } catch (const po::error& e) {
         throw std::invalid_argument(cat("--config ", file, ": ", e.what()));
       }
     }
     po::notify(vm);
+  } catch (const po::unknown_option& e) {
+    throw std::invalid_argument(unknown_option_message(e, all, "--"));
   } catch (const po::error& e) {
     throw std::invalid_argument(e.what());
   }

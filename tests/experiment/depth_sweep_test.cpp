@@ -83,7 +83,8 @@ BOOST_AUTO_TEST_CASE(bad_options_exit_2_with_a_clear_message_and_create_no_files
       {{"--data.source", "nonesuch"}, "nonesuch"},
       {{"--config", (dir / "missing.ini").string()}, "missing.ini"},
       {{"--depths", "1,1"}, "appears twice"},
-      {{"--finetune.epoch", "1"}, "finetune.epoch"},  // no guessing of abbreviated names
+      {{"--finetune.epoch", "1"}, "did you mean --finetune.epochs?"},  // no guessing of names
+      {{"--finetune.lerning_rate", "0.1"}, "did you mean --finetune.learning_rate?"},
       {{"--finetune.momentum", "5"}, "--finetune.momentum"},
       {{"--finetune.weight_decay", "-1"}, "--finetune.weight_decay"},
       {{"--threads", "100000"}, "--threads"},
@@ -119,6 +120,7 @@ BOOST_AUTO_TEST_CASE(an_unknown_key_in_a_config_file_names_the_file_and_the_key)
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(contains(r.output, "bad.ini"), r.output);
   BOOST_TEST(contains(r.output, "learning_rat"), r.output);
+  BOOST_TEST(contains(r.output, "did you mean finetune.learning_rate?"), r.output);
   BOOST_TEST(!fs::exists(dir / "res"));
 }
 
