@@ -11,7 +11,10 @@
 //   6. peak resident memory after the float32 MLP runs, against
 //      decoded dataset + 3 x parameters + 100 MiB
 //   7. where one training step's time goes (forward, backward, update, layer_stats)
-// Epoch figures are medians over --repeats runs; the bound uses the median product timings.
+// Each timed epoch is paired with a measurement of its bound taken just before it; ratios are
+// medians over the pairs (--repeats), times are medians. For reference, the products alone in a
+// step's order (tools/bench_gemm.hpp, step_order_products) show how much of the gap to the bound
+// is the products finding their operands out of cache.
 // The machine may be shared: the load average is printed before and after, and CPU time (user +
 // sys, all threads) next to wall time. tools/torch_epoch times the same epoch in PyTorch; give
 // its figure as --torch-seconds to print the ratio.
@@ -52,14 +55,6 @@ std::string load_average() {
   std::string a, b, c;
   in >> a >> b >> c;
   return a + " " + b + " " + c;
-}
-
-template <class T>
-std::vector<Timing> mlp_runs(const arma::Mat<T>& X, const arma::Mat<T>& Y, const MlpRun& run,
-                             int repeats) {
-  std::vector<Timing> t;
-  for (int r = 0; r < repeats; ++r) t.push_back(mlp_epoch(X, Y, run));
-  return t;
 }
 
 }  // namespace
@@ -106,8 +101,7 @@ int main(int argc, char** argv) try {
   const std::vector<arma::uword> sizes = {784, o.hidden, o.hidden, o.hidden, 10};
   const auto mlp = [&](arma::uword b) { return mlp_products(sizes, b); };
   const auto dae = [&](arma::uword b) { return tied_autoencoder_products(784, o.hidden, b); };
-  const EpochBound mlp_bound = epoch_bound<float>(mlp, o.n_examples, o.batch, 2 * o.repeats + 1);
-  const EpochBound dae_bound = epoch_bound<float>(dae, o.n_examples, o.batch, 2 * o.repeats + 1);
+  constexpr int bound_repeats = 3;  // per bound measurement; one measurement per timed epoch
 
   lw::DataConfig data;
   data.path = o.data_path;
@@ -122,29 +116,35 @@ int main(int argc, char** argv) try {
       static_cast<double>(split.train.X.n_elem + split.valid.X.n_elem + split.test.X.n_elem) *
       sizeof(float) / (1024.0 * 1024.0);
 
+  // Every timed epoch is paired with a measurement of its bound taken just before it, and with
+  // the logged epoch just after it: the load of a shared machine drifts over minutes, and the
+  // ratios of pairs see the same machine.
+  Report report;
   const auto dir = std::filesystem::temp_directory_path() / lw::cat("lw_bench_", ::getpid());
-  std::vector<Timing> plain, logged;
-  for (int r = 0; r < o.repeats; ++r) {  // interleaved, so drifting load hits both alike
-    plain.push_back(mlp_epoch(X, Y, MlpRun{sizes, o.batch, 0, dir}));
-    logged.push_back(mlp_epoch(X, Y, MlpRun{sizes, o.batch, 1, dir}));
+  for (int r = 0; r < o.repeats; ++r) {
+    report.mlp.bounds.push_back(epoch_bound<float>(mlp, o.n_examples, o.batch, bound_repeats));
+    report.step_order.push_back(
+        step_order_products<float>(sizes, o.n_examples, o.batch, o.quick ? 5 : 40));
+    report.mlp.epochs.push_back(mlp_epoch(X, Y, MlpRun{sizes, o.batch, 0, dir}));
+    report.logged.push_back(mlp_epoch(X, Y, MlpRun{sizes, o.batch, 1, dir}));
   }
   std::filesystem::remove_all(dir);
   const double peak_mlp = peak_rss_mib();
-  std::vector<Timing> dae_t;
-  for (int r = 0; r < o.repeats; ++r) dae_t.push_back(dae_epoch(X, o.hidden, o.batch));
+  for (int r = 0; r < o.repeats; ++r) {
+    report.dae.bounds.push_back(epoch_bound<float>(dae, o.n_examples, o.batch, bound_repeats));
+    report.dae.epochs.push_back(dae_epoch(X, o.hidden, o.batch));
+  }
+  const EpochBound mlp_bound = median_bound(report.mlp.bounds);
   const StepBreakdown parts = breakdown(X, Y, sizes, o.batch, o.quick ? 5 : 40);
-
-  Report report;
-  report.bound = mlp_bound;
-  report.plain = plain;
-  report.logged = logged;
-  report.dae_bound = dae_bound;
-  report.dae = dae_t;
   if (o.float64 == "on") {
-    report.dgemm_bound = epoch_bound<double>(mlp, o.n_examples, o.batch, 2 * o.repeats + 1);
     const arma::mat X64 = arma::conv_to<arma::mat>::from(X);
     const arma::mat Y64 = arma::conv_to<arma::mat>::from(Y);
-    report.float64 = mlp_runs(X64, Y64, MlpRun{sizes, o.batch, 0, dir}, o.repeats);
+    Paired float64;
+    for (int r = 0; r < o.repeats; ++r) {
+      float64.bounds.push_back(epoch_bound<double>(mlp, o.n_examples, o.batch, bound_repeats));
+      float64.epochs.push_back(mlp_epoch(X64, Y64, MlpRun{sizes, o.batch, 0, dir}));
+    }
+    report.float64 = std::move(float64);
   }
   double n_params = 0;
   for (std::size_t l = 0; l + 1 < sizes.size(); ++l)
@@ -165,7 +165,8 @@ int main(int argc, char** argv) try {
   std::printf("data: %s, loaded in %.2f s, %.1f MiB decoded\n\n", o.data_path.c_str(),
               load_seconds, decoded_mib);
   print_products(mlp_bound.full, "sgemm, MLP products of one full batch");
-  print_products(dae_bound.full, "sgemm, tied autoencoder products of one full batch");
+  print_products(median_bound(report.dae.bounds).full,
+                 "sgemm, tied autoencoder products of one full batch");
   print_breakdown(parts, mlp_bound.full, o.batch);
   report.torch_seconds = o.torch_seconds;
   report.peak_mib = peak_mlp;

@@ -54,4 +54,18 @@ template <class T>
 EpochBound epoch_bound(const std::function<std::vector<Product>(arma::uword batch)>& products_of,
                        arma::uword n_examples, arma::uword batch, int repeats);
 
+// Per product and in total, the median over several measurements of the same bound (lw_bench
+// measures the bound again before every timed epoch, so a drifting machine moves both alike).
+EpochBound median_bound(const std::vector<EpochBound>& bounds);
+
+// The MLP's products as a training step runs them, and nothing else: forward layer by layer, then
+// backward from the top (dW, then dA), each on its own operands (one W and dW per layer, a fresh
+// input batch per step), so every product finds its weights where a step leaves them rather than
+// hot from the call before. The median over `steps` steps (after 3 warm-up steps), summed over an
+// epoch of n_examples like epoch_bound(). Only `seconds` and `flops` are set. Not a lower bound:
+// it is what the products alone cost in a step's order, which no step can beat.
+template <class T>
+EpochBound step_order_products(const std::vector<arma::uword>& sizes, arma::uword n_examples,
+                               arma::uword batch, int steps);
+
 }  // namespace lw::bench

@@ -10,13 +10,19 @@
 
 namespace lw::bench {
 
+// Timed epochs, each with the measurement of its GEMM bound taken just before it.
+struct Paired {
+  std::vector<EpochBound> bounds;
+  std::vector<Timing> epochs;
+};
+
 struct Report {
-  EpochBound bound;                    // sgemm, MLP
-  std::vector<Timing> plain, logged;   // MLP epochs without and with log.every = 1 (paired)
-  EpochBound dae_bound;                // sgemm, tied autoencoder layer
-  std::vector<Timing> dae;
-  std::optional<EpochBound> dgemm_bound;
-  std::vector<Timing> float64;         // empty: not measured
+  Paired mlp;                          // sgemm bound, MLP epoch without logging
+  std::vector<Timing> logged;          // MLP epoch at log.every = 1, right after mlp.epochs[i]
+  std::vector<EpochBound> step_order;  // the MLP's products alone in a step's order, after
+                                       // mlp.bounds[i]
+  Paired dae;                          // sgemm bound, tied autoencoder layer epoch
+  std::optional<Paired> float64;       // dgemm bound, float64 MLP epoch; empty: not measured
   double torch_seconds = 0;            // 0: not given
   double peak_mib = 0, budget_mib = 0, decoded_mib = 0, params_mib = 0;
   bool partial_data = false;           // fewer examples than the training file holds
