@@ -1,6 +1,8 @@
 #include "train/optimizer.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "core/check.hpp"
 #include "core/simd.hpp"
@@ -18,28 +20,67 @@ constexpr ScheduleKind all_schedules[] = {ScheduleKind::constant, ScheduleKind::
 constexpr arma::uword lanes = 16;  // independent double accumulators of the update norms
 
 // p -= r (s g + wd p), the plain SGD step, vectorised; with `measure`, the squared norms of g, p
-// (before the step) and the step, summed in `lanes` fixed lanes (element i in lane i % lanes).
-// The parameter values do not depend on `measure`.
+// (before the step) and the step, summed in `lanes` fixed lanes (element i of a block in lane
+// i % lanes). The parameter values do not depend on `measure`.
 template <class T>
 inline void sgd_body(T* p, const T* g, arma::uword n, T lr, T scale, T wd) {
   for (arma::uword i = 0; i < n; ++i) p[i] += -lr * (scale * g[i] + wd * p[i]);
 }
 
+// `lanes` values of T as one GCC/Clang vector: the lane accumulators must live in registers (as
+// plain arrays, GCC keeps them on the stack and the pass runs 3x slower than the update alone).
+// Wider than the machine's vectors, the compiler splits them; lane k is the same on every clone.
+typedef float FloatLanes __attribute__((vector_size(lanes * sizeof(float))));
+typedef double DoubleLanes __attribute__((vector_size(lanes * sizeof(double))));
+template <class T>
+struct LaneVector;
+template <>
+struct LaneVector<float> {
+  using type = FloatLanes;
+};
+template <>
+struct LaneVector<double> {
+  using type = DoubleLanes;
+};
+
+// The sums run in T within blocks of `block` elements (lane k adds block / lanes terms) and in
+// double across blocks: T lanes keep the pass as cheap as the update alone, and a block's rounding
+// error (relative, at most ~block / lanes ulps of T, measured ~2e-8 on 2.8 M float weights) stays
+// far below what the logged norms are read to.
 template <class T>
 inline UpdateNorms sgd_measured_body(T* p, const T* g, arma::uword n, T lr, T scale, T wd) {
+  using V = typename LaneVector<T>::type;
+  constexpr arma::uword block = 64 * lanes;
   double gs[lanes] = {}, ps[lanes] = {}, ss[lanes] = {};
-  const auto element = [&](arma::uword i, arma::uword k) {
-    const T gv = g[i], pv = p[i];
-    const T d = -lr * (scale * gv + wd * pv);
-    p[i] = pv + d;
-    gs[k] += static_cast<double>(gv) * gv;
-    ps[k] += static_cast<double>(pv) * pv;
-    ss[k] += static_cast<double>(d) * d;
-  };
-  arma::uword i = 0;
-  for (; i + lanes <= n; i += lanes)
-    for (arma::uword k = 0; k < lanes; ++k) element(i + k, k);
-  for (arma::uword k = 0; i + k < n; ++k) element(i + k, k);
+  for (arma::uword first = 0; first < n; first += block) {
+    const arma::uword last = std::min(n, first + block);
+    V bg = {}, bp = {}, bs = {};
+    arma::uword i = first;
+    for (; i + lanes <= last; i += lanes) {
+      V gv, pv;
+      std::memcpy(&gv, g + i, sizeof(V));
+      std::memcpy(&pv, p + i, sizeof(V));
+      const V d = -lr * (scale * gv + wd * pv);
+      const V updated = pv + d;
+      std::memcpy(p + i, &updated, sizeof(V));
+      bg += gv * gv;
+      bp += pv * pv;
+      bs += d * d;
+    }
+    for (arma::uword k = 0; i + k < last; ++k) {  // the last < lanes elements, lane by lane
+      const T gv = g[i + k], pv = p[i + k];
+      const T d = -lr * (scale * gv + wd * pv);
+      p[i + k] = pv + d;
+      bg[k] += gv * gv;
+      bp[k] += pv * pv;
+      bs[k] += d * d;
+    }
+    for (arma::uword k = 0; k < lanes; ++k) {
+      gs[k] += bg[k];
+      ps[k] += bp[k];
+      ss[k] += bs[k];
+    }
+  }
   UpdateNorms norms;
   for (arma::uword k = 0; k < lanes; ++k) {
     norms.grad_sq += gs[k];
