@@ -137,7 +137,9 @@ class RunFile {
   void end_pretrain_layer(double wall_time_s);
 
   void append_epoch(const EpochRow& row);  // then flushes the file
-  void append_step(const StepRow& row);    // not flushed (the next epoch end does it)
+  // Held in memory and written with the next flush (every epoch end, flush(), finish(), the
+  // destructor) or every 256 rows: one write per dataset instead of eleven per step.
+  void append_step(const StepRow& row);
 
   // /weights/<stage>/layer_NN/{W, b}; T = float or double; W is fan_out x fan_in and must match
   // /network layer_sizes.

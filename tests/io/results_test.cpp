@@ -200,6 +200,44 @@ BOOST_AUTO_TEST_CASE(a_run_is_partial_until_complete_and_other_endings_never_loo
   BOOST_TEST(listed[4].status == "complete");
 }
 
+// Step rows are held in memory and written in blocks: every row must still arrive, in order,
+// whether the file is finished, or destroyed unfinished (an exception unwinding).
+BOOST_AUTO_TEST_CASE(step_rows_arrive_in_order_across_blocks_at_finish_and_when_unwinding) {
+  lw::test::TempDir dir;
+  const std::int64_t n = 600;  // more than two blocks of 256 rows
+  for (const bool finished : {true, false}) {
+    const std::string id = finished ? "finished" : "unwound";
+    {
+      lw::RunFile f(dir.path(), {.run_id = id, .experiment = "t", .seed = 1, .command_line = ""});
+      f.write_network(lw::test::sample_network());
+      for (std::int64_t s = 0; s < n; ++s) {
+        f.append_step(lw::test::sample_step(s, 1 + s / 250));
+        if (s == 299) f.append_epoch(lw::test::sample_epoch(1));  // writes what is held, mid-block
+      }
+      if (finished) f.finish(lw::RunStatus::interrupted);
+    }
+    const fs::path file = dir / (id + ".h5.partial");
+    BOOST_TEST(lw::read_status(file).value_or("-") == (finished ? "interrupted" : "failed"));
+    const h5::Object f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, file.string(), "/");
+    BOOST_REQUIRE(f.id() >= 0);
+    const auto step = h5::read_vector<std::int64_t>(f, "finetune/steps/step");
+    const auto epoch = h5::read_vector<std::int64_t>(f, "finetune/steps/epoch");
+    const arma::vec loss = h5::read_vector<double>(f, "finetune/steps/batch_loss");
+    const arma::mat act = h5::read_matrix<double>(f, "finetune/steps/act_std");
+    BOOST_REQUIRE(step.n_elem == static_cast<arma::uword>(n));
+    BOOST_REQUIRE(epoch.n_elem == step.n_elem);
+    BOOST_REQUIRE(loss.n_elem == step.n_elem);
+    BOOST_REQUIRE((act.n_rows == step.n_elem && act.n_cols == 3u));
+    for (std::int64_t s = 0; s < n; ++s) {
+      const auto r = static_cast<arma::uword>(s);
+      BOOST_TEST(step(r) == s);
+      BOOST_TEST(epoch(r) == 1 + s / 250);
+      BOOST_TEST(loss(r) == 2.0 / (static_cast<double>(s) + 1));
+      BOOST_TEST(act(r, 2) == static_cast<double>(s) + 0.2);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_complete_result_is_never_replaced_unless_asked) {
   lw::test::TempDir dir;
   const fs::path file = lw::test::write_sample_results(dir.path());
