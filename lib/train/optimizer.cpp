@@ -17,7 +17,7 @@ constexpr OptimizerKind all_kinds[] = {OptimizerKind::sgd,     OptimizerKind::mo
 constexpr ScheduleKind all_schedules[] = {ScheduleKind::constant, ScheduleKind::step,
                                           ScheduleKind::exponential, ScheduleKind::inverse_time};
 
-constexpr arma::uword lanes = 16;  // independent double accumulators of the update norms
+constexpr arma::uword lanes = 16;  // independent accumulators of the update norms
 
 // p -= r (s g + wd p), the plain SGD step, vectorised; with `measure`, the squared norms of g, p
 // (before the step) and the step, summed in `lanes` fixed lanes (element i of a block in lane
@@ -28,7 +28,7 @@ inline void sgd_body(T* p, const T* g, arma::uword n, T lr, T scale, T wd) {
 }
 
 // `lanes` values of T as one GCC/Clang vector: the lane accumulators must live in registers (as
-// plain arrays, GCC keeps them on the stack and the pass runs 3x slower than the update alone).
+// plain arrays, GCC keeps them on the stack and the pass takes twice the update alone).
 // Wider than the machine's vectors, the compiler splits them; lane k is the same on every clone.
 typedef float FloatLanes __attribute__((vector_size(lanes * sizeof(float))));
 typedef double DoubleLanes __attribute__((vector_size(lanes * sizeof(double))));

@@ -158,6 +158,48 @@ BOOST_AUTO_TEST_CASE(update_returns_the_squared_step_and_slots_keep_separate_sta
   BOOST_CHECK_THROW(opt.update(0, p0, arma::mat(2, 1), false), std::invalid_argument);
 }
 
+// The SGD kernel sums the norms in blocks of 1,024 elements and 16 lanes: sizes across blocks and
+// with a ragged tail give the norms of a plain double sum, and the same parameters as the update
+// that measures nothing.
+template <class T>
+void check_measured_sgd(arma::uword n, double tolerance) {
+  arma::Mat<T> p(n, 1), g(n, 1);
+  for (arma::uword i = 0; i < n; ++i) {
+    p(i) = static_cast<T>(std::sin(0.37 * static_cast<double>(i)) + 0.01);
+    g(i) = static_cast<T>(std::cos(1.3 * static_cast<double>(i)) * 0.5);
+  }
+  double gs = 0, ps = 0, ss = 0;
+  const T lr = T(0.1), wd = T(0.01);
+  for (arma::uword i = 0; i < n; ++i) {
+    const T d = -lr * (g(i) + wd * p(i));
+    gs += static_cast<double>(g(i)) * g(i);
+    ps += static_cast<double>(p(i)) * p(i);
+    ss += static_cast<double>(d) * d;
+  }
+  const OptimizerConfig config{.kind = OptimizerKind::sgd, .learning_rate = 0.1, .weight_decay = 0.01};
+  lw::Optimizer<T> measured(config), plain(config);
+  measured.begin_step(0.1);
+  plain.begin_step(0.1);
+  arma::Mat<T> p_measured = p, p_plain = p;
+  const lw::UpdateNorms n1 = measured.update(0, p_measured, g, true, true);
+  const lw::UpdateNorms n0 = plain.update(0, p_plain, g, true, false);
+  BOOST_TEST(n1.grad_sq == gs, tt::tolerance(tolerance));
+  BOOST_TEST(n1.param_sq == ps, tt::tolerance(tolerance));
+  BOOST_TEST(n1.step_sq == ss, tt::tolerance(tolerance));
+  BOOST_TEST(n0.grad_sq == 0.0);  // sgd skips the norms when not asked
+  BOOST_TEST(arma::approx_equal(p_measured, p_plain, "absdiff", T(0)));  // bit for bit
+  BOOST_TEST(p_measured(n - 1) == static_cast<T>(p(n - 1) + -lr * (g(n - 1) + wd * p(n - 1))));
+}
+
+BOOST_AUTO_TEST_CASE(measured_sgd_norms_match_a_double_sum_across_blocks_and_tails) {
+  for (const arma::uword n : {1u, 15u, 16u, 1024u, 1025u, 3 * 1024u + 7 * 16u + 5u}) {
+    BOOST_TEST_CONTEXT("n = " << n) {
+      check_measured_sgd<float>(n, 1e-6);
+      check_measured_sgd<double>(n, 1e-13);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(weight_decay_applies_to_weights_but_not_biases) {
   // W = 2, b = 3, dW = db = 0.5, decay 0.1, sgd r = 0.1:
   //   W -= 0.1 (0.5 + 0.1 * 2) -> 1.93;  b -= 0.1 * 0.5 -> 2.95
