@@ -125,12 +125,12 @@ StepBreakdown breakdown(const arma::Mat<T>& X, const arma::Mat<T>& Y,
     timed(bwd, [&] { sink += backward(net, trace, Yb, grads); });
     // One update per step, right after backward as in training, alternately without and with
     // the norms: timed back to back, the second would find the weights hot in cache.
-    if (s % 2 == 0)
+    if (s % 2 == 0) {
       timed(upd, [&] { optimizer_step(optimizer, params, 0.1); });
-    else
+    } else {  // and layer_stats as the logger calls it, after an update that measured the norms
       timed(upd_norms, [&] { optimizer_step(optimizer, params, 0.1, &norms); });
-    if (s % 2 == 1)  // as the logger calls it: after an update that measured the norms
       timed(stats, [&] { sink += layer_stats(net, trace, grads, &norms).act_mean[0]; });
+    }
   }
   if (!std::isfinite(sink)) std::fprintf(stderr, "breakdown: non-finite loss\n");
   return {medians(fwd), medians(bwd), medians(upd), medians(upd_norms), medians(stats)};
