@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 #include <system_error>
+#include <utility>
 
 #include "core/blas.hpp"
 #include "core/build_info.hpp"
@@ -331,14 +332,14 @@ void RunFile::append_epoch(const EpochRow& row) {
   m.flush_file();
 }
 
-void RunFile::append_step(const StepRow& row) {
+void RunFile::append_step(StepRow row) {
   Impl& m = *impl_;
   m.require_open("append_step");
   require(m.has_network, "RunFile::append_step(): write_network() first");
   for (const auto& f : step_fields)
     require((row.*f.member).size() == m.n_layers,
             cat("RunFile::append_step(): ", f.name, " needs ", m.n_layers, " values (", (row.*f.member).size(), ")"));
-  m.pending_steps.push_back(row);
+  m.pending_steps.push_back(std::move(row));
   if (m.pending_steps.size() >= step_rows_per_write) m.write_pending_steps();
 }
 

@@ -138,8 +138,9 @@ class RunFile {
 
   void append_epoch(const EpochRow& row);  // then flushes the file
   // Held in memory and written with the next flush (every epoch end, flush(), finish(), the
-  // destructor) or every 256 rows: one write per dataset instead of eleven per step.
-  void append_step(const StepRow& row);
+  // destructor) or every 256 rows: one write per dataset instead of eleven per step. Taken by
+  // value: a temporary row (as the logger passes) moves in without copying its vectors.
+  void append_step(StepRow row);
 
   // /weights/<stage>/layer_NN/{W, b}; T = float or double; W is fan_out x fan_in and must match
   // /network layer_sizes.
