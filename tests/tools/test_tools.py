@@ -581,17 +581,17 @@ class ReviewFixesTest(unittest.TestCase):
 
 
 class TorchEpochOptionsTest(unittest.TestCase):
-    """tools/torch_epoch rejects bad options before it loads torch or reads data."""
+    """tools/bench/torch_epoch rejects bad options before it loads torch or reads data."""
 
     def test_bad_counts_name_the_option(self):
         for opt in ("--threads", "--repeats", "--examples", "--batch"):
-            p = run_tool("torch_epoch", opt, 0, ok=False)
+            p = run_tool("bench/torch_epoch", opt, 0, ok=False)
             self.assertEqual(p.returncode, 2, p.stderr)
             self.assertIn(f"{opt} must be >= 1 (got 0)", p.stderr)
 
     def test_missing_data_names_folder_and_file(self):
         with tempfile.TemporaryDirectory() as d:
-            p = run_tool("torch_epoch", "--data-path", d, ok=False)
+            p = run_tool("bench/torch_epoch", "--data-path", d, ok=False)
         self.assertEqual(p.returncode, 2, p.stderr)
         self.assertIn(f"--data-path {d}: train-images-idx3-ubyte.gz not found", p.stderr)
 

@@ -1,5 +1,5 @@
 #pragma once
-// Small measuring helpers shared by the benchmarks in tools/ (lw_bench, lw_data_bench).
+// Small measuring helpers shared by the benchmarks in tools/bench/ (lw_bench, lw_data_bench).
 #include <sys/resource.h>
 
 #include <algorithm>

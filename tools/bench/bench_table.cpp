@@ -140,7 +140,7 @@ void print_report(const Report& r) {
                 bound.flops / r.torch_seconds * 1e-9, r.torch_seconds / bound.seconds, "-", ratio,
                 verdict(ratio <= 0.35));
   } else {
-    std::printf("%-34s (run tools/torch_epoch, then pass --torch-seconds S for the ratio)\n",
+    std::printf("%-34s (run tools/bench/torch_epoch, then pass --torch-seconds S for the ratio)\n",
                 "PyTorch MLP epoch");
   }
   rule();

@@ -3,7 +3,7 @@
 //
 // In one run, on the running OpenBLAS kernel and thread count:
 //   1. the GEMM lower bound of one epoch: every product shape of the 784-1000-1000-1000-10 MLP
-//      (batch 128) timed alone (tools/bench_gemm.hpp), summed over the epoch's batches
+//      (batch 128) timed alone (tools/bench/bench_gemm.hpp), summed over the epoch's batches
 //   2. one epoch of that sigmoid MLP on Fashion-MNIST (SGD lr 0.1, float32), through train()
 //   3. the same epoch with the results logger at log.every = 1 (as depth_sweep attaches it)
 //   4. one epoch of a tied denoising-autoencoder layer 784-1000-784 and its own GEMM bound
@@ -13,11 +13,11 @@
 //   7. where one training step's time goes (forward, backward, update, layer_stats)
 // Each timed epoch is paired with a measurement of its bound taken just before it; ratios are
 // medians over the pairs (--repeats), times are medians. For reference, the products alone in a
-// step's order (tools/bench_gemm.hpp, step_order_products) show how much of the gap to the bound
-// is the products finding their operands out of cache.
+// step's order (tools/bench/bench_gemm.hpp, step_order_products) show how much of the gap to the
+// bound is the products finding their operands out of cache.
 // The machine may be shared: the load average is printed before and after, and CPU time (user +
-// sys, all threads) next to wall time. tools/torch_epoch times the same epoch in PyTorch; give
-// its figure as --torch-seconds to print the ratio.
+// sys, all threads) next to wall time. tools/bench/torch_epoch times the same epoch in PyTorch;
+// give its figure as --torch-seconds to print the ratio.
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -73,7 +73,7 @@ int main(int argc, char** argv) try {
        "OpenBLAS kernel: auto, default or a core name (as depth_sweep; also LW_BLAS_KERNEL)")
       ("float64", po::value(&o.float64)->default_value(o.float64), "also time float64: on|off")
       ("torch-seconds", po::value(&o.torch_seconds),
-       "PyTorch's epoch time from tools/torch_epoch, for the ratio")
+       "PyTorch's epoch time from tools/bench/torch_epoch, for the ratio")
       ("quick", po::bool_switch(&o.quick),
        "smoke run: 1280 examples, hidden width 100, one repeat (figures meaningless)");
   po::variables_map vm;
