@@ -1,19 +1,21 @@
 #!/usr/bin/python3
-"""Tests of tools/collect, tools/summary, tools/plot (plain unittest, Debian's /usr/bin/python3).
+"""Tests of tools/analysis/collect, summary, plot and the lwresults package next to them, and of
+tools/bench/torch_epoch's option checks (plain unittest, Debian's /usr/bin/python3).
 
 Usage: test_tools.py [BIN_DIR_OR_SAMPLE_WRITER]
 The results folder is built with depth_sweep when $LW_BIN_DIR/depth_sweep exists (a tiny blobs
 sweep: depths 1,2 x arms uniform,xavier x seeds 1,2), else from the sample writer
 ($LW_SAMPLE_WRITER, argv[1], or $LW_BIN_DIR/lw_write_sample_results): its one run is copied to
-d{1,2}-{uniform,xavier}-s0{1,2}.h5 with the run.* config, seed and test error changed with h5py.
-Expected numbers are always computed directly from the files with h5py. Prints "N passed, M
-failed" last and exits non-zero on any failure.
+d{1,2}-sigmoid-w3-{uniform,xavier}-s0{1,2}.h5 with the run.* config, seed and test error changed
+with h5py. Expected numbers are always computed directly from the files with h5py. Prints "N
+passed, M failed" last and exits non-zero on any failure.
 """
 import csv
 import io
 import math
 import os
 import pathlib
+import re
 import shutil
 import struct
 import subprocess
@@ -26,7 +28,7 @@ import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 
 SRC = pathlib.Path(__file__).resolve().parents[2]
-TOOLS = SRC / "tools"
+ANALYSIS = SRC / "tools" / "analysis"  # collect, summary, plot and the lwresults package
 PY = "/usr/bin/python3"
 FIGURES = ["test_error_vs_depth.png", "grad_norm_by_step_d2.png", "grad_norm_at_init.png",
            "learning_curves.png", "saturation.png"]
@@ -48,9 +50,11 @@ def find_exe(name):
     return None
 
 
-def run_tool(tool, *args, ok=True):
-    p = subprocess.run([PY, str(TOOLS / tool), *map(str, args)], capture_output=True, text=True,
-                       timeout=600)
+def run_tool(tool, *args, ok=True, env=None):
+    """Runs tools/analysis/<tool>, or tools/<tool> when tool holds a folder (bench/torch_epoch)."""
+    path = SRC / "tools" / tool if "/" in tool else ANALYSIS / tool
+    p = subprocess.run([PY, str(path), *map(str, args)], capture_output=True, text=True,
+                       timeout=600, env=env)
     if ok and p.returncode != 0:
         raise AssertionError(f"{tool} {args} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
     return p
@@ -64,7 +68,7 @@ def build_from_sample(writer, folder):
     for depth in (1, 2):
         for arm in ("uniform", "xavier"):
             for seed in (1, 2):
-                run_id = f"d{depth}-{arm}-s{seed:02d}"
+                run_id = f"d{depth}-sigmoid-w3-{arm}-s{seed:02d}"
                 path = folder / f"{run_id}.h5"
                 shutil.copy(sample, path)
                 with h5py.File(path, "r+") as f:
@@ -102,7 +106,7 @@ def build_folder(folder):
 
 
 def direct_runs(folder):
-    """Reads every run file with h5py directly (independent of tools/lwresults.py)."""
+    """Reads every run file with h5py directly (independent of the lwresults package)."""
     runs = []
     for p in sorted(list(folder.rglob("*.h5")) + list(folder.rglob("*.h5.partial"))):
         try:
@@ -146,9 +150,33 @@ class ToolsTest(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def test_help(self):
-        for tool in ("collect", "summary", "plot", "lwresults.py"):
+        for tool in ("collect", "summary", "plot"):
             p = run_tool(tool, "--help")
             self.assertIn("usage:", p.stdout)
+        env = dict(os.environ, PYTHONPATH=str(ANALYSIS))
+        p = subprocess.run([PY, "-m", "lwresults", "--help"], capture_output=True, text=True, env=env)
+        self.assertIn("usage:", p.stdout)
+        p = subprocess.run([PY, "-m", "lwresults", self.res], capture_output=True, text=True, env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(p.stdout.splitlines()), len(self.runs) + 1)  # header + one per file
+
+    def test_package_imports_plainly_and_documents_its_api(self):
+        # the commands import the package next to them with a plain `import lwresults`
+        files = [ANALYSIS / t for t in ("collect", "summary", "plot")]
+        files += sorted((ANALYSIS / "lwresults").glob("*.py"))
+        edit = re.compile(r"sys\.path\s*(\.\s*(insert|append|extend)\b|\+?=|\[)")
+        for f in files:
+            self.assertIsNone(edit.search(f.read_text()), f"{f} edits sys.path")
+        for t in ("collect", "summary", "plot"):
+            self.assertIn("\nimport lwresults as lw", (ANALYSIS / t).read_text(), t)
+        env = dict(os.environ, PYTHONPATH=str(ANALYSIS))
+        code = "import lwresults as lw; print(' '.join(lw.__all__)); print(lw.__doc__)"
+        p = subprocess.run([PY, "-c", code], capture_output=True, text=True, env=env, cwd=self.tmp)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        names, _, doc = p.stdout.partition("\n")
+        for name in names.split():
+            self.assertIn(name, doc, f"{name} is exported but not in the package docstring")
+        self.assertNotIn("dedup", p.stdout)
 
     def test_missing_folder_is_a_clear_error(self):
         for tool in ("collect", "summary", "plot"):
@@ -190,7 +218,8 @@ class ToolsTest(unittest.TestCase):
         mine = [r for r in rows if r["run_id"] == rid and int(r["step"]) == 0 and int(r["layer"]) == L - 1]
         self.assertEqual(len(mine), 1)
         self.assertEqual(float(mine[0]["grad_norm_W"]), g[0, L - 1])
-        _, rows = read_csv(out / "pretrain.csv")
+        cols, rows = read_csv(out / "pretrain.csv")
+        self.assertEqual(cols, ["run_id", "layer", "epoch", "loss", "valid_loss"])
         self.assertEqual(len(rows), sum(d["n_pretrain"] for d in self.runs))
 
     def expected_groups(self):
@@ -254,12 +283,25 @@ class ToolsTest(unittest.TestCase):
         files = [d["file"] for d in self.runs]
         for i, f in enumerate(files):
             shutil.copy(f, (a if i % 2 else b) / f.name)
-        # a stale .partial of a run that is complete in the other shard must not count twice
-        shutil.copy(files[0], a / (files[0].name + ".partial"))
         one = run_tool("summary", self.res, "--format", "csv").stdout
+        self.assertEqual(run_tool("summary", a, b, "--format", "csv").stdout, one)
+        # a stale .partial of a run that is complete in the other shard: noted, shown as not
+        # complete in its group, and not a seed (files are never merged)
+        stale = a / (files[0].name + ".partial")
+        shutil.copy(files[0], stale)
+        rid = run_id_of_file(files[0])
         p = run_tool("summary", a, b, "--format", "csv")
-        self.assertEqual(p.stdout, one)
-        self.assertIn("has 2 files", p.stderr)
+        self.assertIn(f"note: run {rid} has 2 files", p.stderr)
+        want = {(r["arm"], r["depth"]): r for r in csv.DictReader(io.StringIO(one))}
+        got = list(csv.DictReader(io.StringIO(p.stdout)))
+        self.assertEqual(len(got), len(want))
+        for r in got:
+            w = want[(r["arm"], r["depth"])]
+            for k in ("n_seeds", "test_error_mean", "test_error_sd", "missing_seeds"):
+                self.assertEqual(r[k], w[k], k)
+            if f"{rid} (complete but .partial)" in r["not_complete"]:
+                self.assertEqual(int(r["n_not_complete"]), int(w["n_not_complete"]) + 1)
+        self.assertEqual(sum(f"{rid} (complete but .partial)" in r["not_complete"] for r in got), 1)
 
     def test_plot(self):
         out = self.tmp / "fig"
@@ -328,6 +370,11 @@ class ToolsTest(unittest.TestCase):
         self.assertIn("killed (running)", run_tool("summary", k).stdout)
 
 
+def run_id_of_file(path):
+    with h5py.File(path, "r") as f:
+        return str(f.attrs["run_id"])
+
+
 def copy_run(src, dst, run_id=None, root=None, config=None, test_error=None, status=None):
     """Copies a run file and edits it with h5py: root attrs, /config attrs, summary test error."""
     dst = pathlib.Path(dst)
@@ -360,10 +407,25 @@ def png_text(path):
     return out
 
 
+def import_lwresults():
+    """The package tools/analysis/lwresults, imported as `lwresults` in this process (what
+    `import lwresults` gives the commands, which run from its folder; sys.path is left alone)."""
+    import importlib.util
+    if "lwresults" not in sys.modules:
+        pkg = ANALYSIS / "lwresults"
+        spec = importlib.util.spec_from_file_location("lwresults", pkg / "__init__.py",
+                                                      submodule_search_locations=[str(pkg)])
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["lwresults"] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules["lwresults"]
+
+
 def load_plot_module():
     from importlib.machinery import SourceFileLoader
     import importlib.util
-    loader = SourceFileLoader("lw_plot_tool", str(TOOLS / "plot"))
+    import_lwresults()  # plot's `import lwresults`
+    loader = SourceFileLoader("lw_plot_tool", str(ANALYSIS / "plot"))
     spec = importlib.util.spec_from_loader("lw_plot_tool", loader)
     mod = importlib.util.module_from_spec(spec)
     loader.exec_module(mod)
@@ -371,8 +433,10 @@ def load_plot_module():
 
 
 class ReviewFixesTest(unittest.TestCase):
-    """The reviewer's findings: duplicate runs, pooled activations/widths, several experiments,
-    non-run HDF5 files, markers/offsets and log tick labels."""
+    """The reviewer's findings and the format's changes: a run's spec from /config (run ids only
+    as a fallback; runs never merged), schema 1 and 2 pretraining tables, pooled
+    activations/widths, several experiments, non-run HDF5 files, markers/offsets and log tick
+    labels."""
 
     @classmethod
     def setUpClass(cls):
@@ -398,46 +462,106 @@ class ReviewFixesTest(unittest.TestCase):
         p = run_tool("summary", *dirs, "--format", "csv")
         return list(csv.DictReader(io.StringIO(p.stdout))), p
 
-    def test_same_run_under_two_run_ids_counts_once(self):
+    def collect_runs(self, folder):
+        out = pathlib.Path(folder) / "_csv"
+        run_tool("collect", folder, "--out", out)
+        return {r["run_id"]: r for r in read_csv(out / "runs.csv")[1]}
+
+    def test_spec_from_config_and_no_merging(self):
+        # the run id says something else: the spec is /config's run.*, and the copy is a run of
+        # its own (one more seed of the same group), never merged with the original
         d = self.runs[0]
-        folder = self.tmp / "dup"
+        folder = self.tmp / "spec_config"
         self.copy_all(folder)
         want, _ = self.summary_csv(folder)
-        # the same spec, with the activation spelled out in the run id: older, so dropped
-        long_id = f"d{d['depth']}-{self.act}-{d['arm']}-s{d['seed']:02d}"
-        dup = copy_run(d["file"], folder / f"{long_id}.h5", run_id=long_id,
-                       root={"created_utc": "2000-01-01T00:00:00Z"}, test_error=0.9)
+        copy_run(d["file"], folder / "d9-relu-w7-other-s99.h5", run_id="d9-relu-w7-other-s99",
+                 test_error=0.9)
+        rows = self.collect_runs(folder)
+        r = rows["d9-relu-w7-other-s99"]
+        self.assertEqual((r["arm"], int(r["depth"]), r["activation"], int(r["width"]), int(r["seed"])),
+                         (d["arm"], d["depth"], self.act, self.width, d["seed"]))
         got, p = self.summary_csv(folder)
-        self.assertEqual(got, want)
-        self.assertIn(f"dropped duplicate run {long_id}", p.stderr)
-        self.assertEqual(sum(int(r["n_seeds"]) for r in got), len(self.runs))
-        # newer: it is kept and its test error used; the short id is dropped
-        with h5py.File(dup, "r+") as f:
-            f.attrs["created_utc"] = "2999-01-01T00:00:00Z"
-        got, p = self.summary_csv(folder)
-        short_id = d["file"].name[:-3]
-        self.assertIn(f"dropped duplicate run {short_id}", p.stderr)
-        errs = [x["test_error"] for x in self.runs if (x["arm"], x["depth"]) == (d["arm"], d["depth"])
-                and x["file"] != d["file"]] + [0.9]
+        self.assertNotIn("duplicate", p.stderr)
         row = next(r for r in got if (r["arm"], int(r["depth"])) == (d["arm"], d["depth"]))
-        self.assertEqual(int(row["n_seeds"]), len(errs))
-        self.assertTrue(math.isclose(float(row["test_error_mean"]), np.mean(errs), rel_tol=1e-12))
-        # a newer but incomplete copy loses to the complete one
-        dup.unlink()
-        copy_run(d["file"], folder / f"{long_id}.h5.partial", run_id=long_id, status="running",
-                 root={"created_utc": "2999-01-01T00:00:00Z"}, test_error=0.9)
-        got, p = self.summary_csv(folder)
-        self.assertEqual(got, want)
-        self.assertIn(f"dropped duplicate run {long_id}", p.stderr)
-        # plot counts it once too (and says so)
-        p = run_tool("plot", folder, "--out", self.tmp / "dup_fig")
-        self.assertIn(f"dropped duplicate run {long_id}", p.stderr)
+        old = next(r for r in want if (r["arm"], int(r["depth"])) == (d["arm"], d["depth"]))
+        self.assertEqual(int(row["n_seeds"]), int(old["n_seeds"]) + 1)
+        errs = [x["test_error"] for x in self.runs if (x["arm"], x["depth"]) == (d["arm"], d["depth"])]
+        self.assertTrue(math.isclose(float(row["test_error_mean"]), np.mean(errs + [0.9]), rel_tol=1e-12))
+        self.assertEqual(sum(int(r["n_seeds"]) for r in got), len(self.runs) + 1)
+
+    def test_spec_from_run_id_without_config(self):
+        # files without run.* (not written by the sweep): the run id's three forms
+        d = self.runs[0]
+        folder = self.tmp / "spec_id"
+        cases = {"d3-sigmoid-w500-xavier-s02": ("xavier", 3, "sigmoid", 500, 2),
+                 "d4-uniform-s07": ("uniform", 4, None, None, 7),
+                 "d2-tanh-w1000-dae-s11": ("dae", 2, "tanh", 1000, 11)}
+        for rid in cases:
+            dst = copy_run(d["file"], folder / f"{rid}.h5", run_id=rid)
+            with h5py.File(dst, "r+") as f:
+                for k in ("arm", "depth", "activation", "width", "seed"):
+                    del f["config"].attrs[f"run.{k}"]
+        rows = self.collect_runs(folder)
+        for rid, (arm, depth, act, width, seed) in cases.items():
+            r = rows[rid]
+            self.assertEqual((r["arm"], int(r["depth"]), int(r["seed"])), (arm, depth, seed), rid)
+            if act is not None:  # the id names them; else /network's
+                self.assertEqual((r["activation"], int(r["width"])), (act, width), rid)
+            else:
+                self.assertEqual((r["activation"], int(r["width"])), (self.act, self.width), rid)
+
+    def test_pretrain_table_schema_1_and_2(self):
+        d = self.runs[0]
+        folder = self.tmp / "schemas"
+        v1 = copy_run(d["file"], folder / "v1.h5", run_id="v1")
+        v2 = copy_run(d["file"], folder / "v2.h5", run_id="v2")
+        v2_loss = {0: [0.5, 0.25], 1: [0.125, float("nan")]}
+        for path, version in ((v1, 1), (v2, 2)):
+            with h5py.File(path, "r+") as f:
+                f.attrs["schema_version"] = np.int64(version)
+                if "pretrain" in f:
+                    del f["pretrain"]
+                for layer in (0, 1):
+                    g = f.create_group(f"pretrain/layer_{layer:02d}")
+                    g["epoch"] = np.array([1, 2], dtype=np.int64)
+                    g["loss"] = np.array([0.7, 0.6]) + layer
+                    g.attrs["scheme"] = "dae"
+                    if version == 1:  # options as strings under dotted keys
+                        g.attrs["pretrain.corruption"] = "0.25"
+                        g.attrs["pretrain.tied"] = "true"
+                    else:  # typed values under the option's short key, and valid_loss
+                        g["valid_loss"] = np.array(v2_loss[layer])
+                        g.attrs["corruption"] = 0.25
+                        g.attrs["tied"] = True
+                        g.attrs["epochs"] = np.int64(2)
+        out = self.tmp / "schemas_csv"
+        run_tool("collect", folder, "--out", out)
+        cols, rows = read_csv(out / "pretrain.csv")
+        self.assertEqual(cols, ["run_id", "layer", "epoch", "loss", "valid_loss"])
+        got = {(r["run_id"], int(r["layer"]), int(r["epoch"])): (float(r["loss"]), r["valid_loss"])
+               for r in rows}
+        self.assertEqual(len(got), 8)
+        for layer in (0, 1):
+            for e in (1, 2):
+                loss = [0.7, 0.6][e - 1] + layer
+                self.assertEqual(got[("v1", layer, e)], (loss, ""))
+                self.assertEqual(got[("v2", layer, e)][0], loss)
+                want, valid = v2_loss[layer][e - 1], got[("v2", layer, e)][1]
+                if math.isnan(want):
+                    self.assertEqual(valid, "")
+                else:
+                    self.assertEqual(float(valid), want)
+        lw = import_lwresults()
+        t = lw.pretrain_table([lw.read_run(v1), lw.read_run(v2)])
+        self.assertEqual(list(t.columns), lw.PRETRAIN_COLUMNS)
+        self.assertTrue(t.loc[t["run_id"] == "v1", "valid_loss"].isna().all())
+        self.assertEqual(t.loc[t["run_id"] == "v2", "valid_loss"].notna().sum(), 3)
 
     def test_plot_keeps_activation_and_width_apart(self):
         folder = self.tmp / "acts"
         self.copy_all(folder)
         for d in self.runs:
-            rid = f"d{d['depth']}-tanh-{d['arm']}-s{d['seed']:02d}"
+            rid = f"d{d['depth']}-tanh-w{self.width}-{d['arm']}-s{d['seed']:02d}"
             copy_run(d["file"], folder / f"{rid}.h5", run_id=rid, config={"run.activation": "tanh"})
         out = self.tmp / "acts_fig"
         p = run_tool("plot", folder, "--out", out)
@@ -473,7 +597,7 @@ class ReviewFixesTest(unittest.TestCase):
         folder = self.tmp / "ratio_acts"
         self.copy_all(folder)
         for d in self.runs:
-            rid = f"d{d['depth']}-tanh-{d['arm']}-s{d['seed']:02d}"
+            rid = f"d{d['depth']}-tanh-w{self.width}-{d['arm']}-s{d['seed']:02d}"
             dst = copy_run(d["file"], folder / f"{rid}.h5", run_id=rid, config={"run.activation": "tanh"})
             with h5py.File(dst, "r+") as f:
                 steps = list(f["finetune/steps/step"][()])

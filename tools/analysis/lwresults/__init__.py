@@ -1,0 +1,74 @@
+"""lwresults: read layerwise results files (HDF5 schema versions 1 and 2, see lib/io/results.hpp).
+
+The package behind tools/analysis/collect, summary and plot, which import it as `import lwresults`
+(Python puts a script's own folder on sys.path). From elsewhere:
+    PYTHONPATH=tools/analysis /usr/bin/python3 -c "import lwresults"
+    PYTHONPATH=tools/analysis /usr/bin/python3 -m lwresults RESULTS_DIR...   (lists the run files)
+Needs Debian's /usr/bin/python3 (h5py, numpy, pandas).
+
+One file per run: <dir>/<run_id>.h5 (complete) or <dir>/<run_id>.h5.partial (running, failed,
+interrupted, diverged). find_run_files() takes one or more folders (e.g. the shard folders of one
+sweep) and returns their union; HDF5 files that are not runs (network checkpoints, root attr format
+"layerwise-network"; gradient_probe.h5, a root with /probe and no run_id) and `models/` and
+`figures/` subfolders are skipped. read_run() never raises on a bad file: a file h5py cannot open or
+read gets status "unreadable" and an `error` message, so callers can report it instead of dropping
+it. Epochs are 1-based; steps are 0-based (step 0 = gradient at initialisation); layer l = 0 is
+next to the input; (S, L) step datasets have one column per weight layer (L = depth + 1).
+
+A run's spec (arm, depth, activation, width, seed) comes from its /config attributes run.arm,
+run.depth, run.activation, run.width, run.seed (depth_sweep writes them in every file). Only a file
+without them falls back to its run id, d{depth}-{activation}-w{width}-{arm}-s{seed:02d} (e.g.
+d3-sigmoid-w500-xavier-s02, depth_sweep's form) or the older d3-xavier-s02 and
+d3-tanh-w1000-xavier-s02, and then to /network and the root seed. One run has one run id, so runs
+are never merged: every run file is one row (a run id with several files is noted by read_runs()).
+Schema 2 added /pretrain/layer_NN/valid_loss; for schema 1 files pretrain_table() has NaN there.
+
+Public API (lwresults.files, .tables, .groups, .errors; everything is re-exported here):
+  find_run_files(dirs) -> list[pathlib.Path]
+  run_id_of(path) -> str
+  file_kind(path) -> "run" | "checkpoint" | "probe"                 (unreadable files count as "run")
+  spec_from_run_id(run_id) -> dict                                  (the keys the id holds)
+  read_run(path, steps=True, epochs=True, pretrain=True) -> dict   (keys documented in read_run)
+  read_runs(dirs, warn=sys.stderr, **kw) -> list[dict]             (one per file, sorted by run_id)
+  run_table(runs) -> pandas.DataFrame                              (runs.csv columns, RUN_COLUMNS)
+  epoch_table(runs), step_table(runs), pretrain_table(runs) -> pandas.DataFrame (long format;
+                                               pretrain: PRETRAIN_COLUMNS, with valid_loss)
+  complete_mask(table) -> pandas.Series of bool  (status complete and a final .h5, not a .partial)
+  group_keys(table) -> list[str]
+  group_summary(runs_or_table) -> pandas.DataFrame  (test error mean/sd over seeds per
+                                               [experiment x] arm x depth [x activation x width])
+  experiments_of(runs_or_table) -> list, experiment_name(runs) -> str
+  ToolError (a user error), main_guard(fn) (ToolError/OSError -> "prog: error: ..." and exit 2)
+  Constants: STATUSES, RUN_COLUMNS, SPEC_FIELDS, EPOCH_FIELDS, STEP_LAYER_FIELDS, STEP_COLUMNS,
+  SUMMARY_FIELDS, PRETRAIN_FIELDS, PRETRAIN_COLUMNS, SUFFIXES, SCHEMA_VERSIONS.
+"""
+import os
+import sys
+
+# A running sweep keeps its .partial open for writing; without this HDF5 refuses to open it.
+os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")
+
+try:
+    import h5py  # noqa: F401
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+except ImportError as e:  # pragma: no cover - depends on the interpreter
+    sys.exit(f"lwresults: {e}; run with Debian's /usr/bin/python3 (python3-h5py, -numpy, -pandas)")
+
+from .errors import ToolError, main_guard  # noqa: E402
+from .files import (EPOCH_FIELDS, PRETRAIN_FIELDS, SCHEMA_VERSIONS, SPEC_FIELDS,  # noqa: E402
+                    STATUSES, STEP_LAYER_FIELDS, SUFFIXES, file_kind, find_run_files, read_run,
+                    read_runs, run_id_of, spec_from_run_id)
+from .tables import (PRETRAIN_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, SUMMARY_FIELDS,  # noqa: E402
+                     epoch_table, pretrain_table, run_table, step_table)
+from .groups import (complete_mask, experiment_name, experiments_of, group_keys,  # noqa: E402
+                     group_summary)
+
+__all__ = [
+    "ToolError", "main_guard",
+    "find_run_files", "run_id_of", "file_kind", "spec_from_run_id", "read_run", "read_runs",
+    "run_table", "epoch_table", "step_table", "pretrain_table",
+    "complete_mask", "group_keys", "group_summary", "experiments_of", "experiment_name",
+    "STATUSES", "RUN_COLUMNS", "SPEC_FIELDS", "EPOCH_FIELDS", "STEP_LAYER_FIELDS", "STEP_COLUMNS",
+    "SUMMARY_FIELDS", "PRETRAIN_FIELDS", "PRETRAIN_COLUMNS", "SUFFIXES", "SCHEMA_VERSIONS",
+]

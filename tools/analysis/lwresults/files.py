@@ -1,0 +1,222 @@
+"""lwresults.files: finding run files in results folders and reading one run file into a dict.
+
+Reads HDF5 schema versions 1 and 2 (lib/io/results.hpp): version 2 added the dataset valid_loss
+to /pretrain/layer_NN (read_run() gives NaN for it in version 1 files) and stores the pretraining
+options as typed attributes; the attributes of /pretrain groups are not read here.
+"""
+import math
+import pathlib
+import re
+import sys
+
+import h5py
+import numpy as np
+import pandas as pd
+
+from .errors import ToolError
+
+SCHEMA_VERSIONS = (1, 2)
+STATUSES = ("complete", "running", "diverged", "failed", "interrupted", "unreadable")
+SPEC_FIELDS = ["arm", "depth", "activation", "width", "seed"]
+STEP_LAYER_FIELDS = ["grad_norm_W", "grad_norm_b", "delta_norm", "weight_norm_W", "update_ratio",
+                     "act_mean", "act_std", "act_saturated"]
+EPOCH_FIELDS = ["train_loss", "train_error", "valid_loss", "valid_error", "wall_time_s"]
+PRETRAIN_FIELDS = ["epoch", "loss", "valid_loss"]
+SUFFIXES = (".h5.partial", ".h5")
+
+
+def run_id_of(path):
+    name = pathlib.Path(path).name
+    for suffix in SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _is_run_file(p):
+    return p.is_file() and p.name.endswith(SUFFIXES)
+
+
+def file_kind(path):
+    """"checkpoint" (root attr format == "layerwise-network", a saved network), "probe" (no
+    run_id, has /probe: gradient_probe.h5) or "run" (anything else, including files h5py cannot
+    open: read_run() reports those as unreadable)."""
+    try:
+        with h5py.File(path, "r") as f:
+            if _py(f.attrs.get("format", "")) == "layerwise-network":
+                return "checkpoint"
+            if "run_id" not in f.attrs and "probe" in f:
+                return "probe"
+    except Exception:  # unreadable: a run file for the caller to report
+        pass
+    return "run"
+
+
+_SKIP_DIRS = ("figures", "models")
+
+
+def find_run_files(dirs):
+    """Union of the *.h5 and *.h5.partial run files directly in each folder (sorted). A folder
+    holding none is searched recursively (results/ instead of results/<experiment>/), skipping
+    figures/ and models/ subfolders. Files that are not runs (file_kind()) are ignored. Raises
+    ToolError for a folder that does not exist or holds no run file at all."""
+    if isinstance(dirs, (str, pathlib.Path)):
+        dirs = [dirs]
+    found = []
+    seen = set()
+    for d in dirs:
+        d = pathlib.Path(d)
+        if not d.is_dir():
+            raise ToolError(f"results folder does not exist or is not a folder: {d}")
+        files = sorted(p for p in d.iterdir() if _is_run_file(p) and file_kind(p) == "run")
+        if not files:
+            files = sorted(p for p in d.rglob("*") if _is_run_file(p)
+                           and not any(x in _SKIP_DIRS for x in p.relative_to(d).parts[:-1])
+                           and file_kind(p) == "run")
+        if not files:
+            raise ToolError(f"no run files (*.h5, *.h5.partial) in {d}")
+        for p in files:
+            key = p.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(p)
+    return found
+
+
+def _py(v):
+    """HDF5 attribute value -> plain Python (str, int, float, bool, list)."""
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    if isinstance(v, np.ndarray):
+        return [_py(x) for x in v.tolist()] if v.dtype == object else v.tolist()
+    return v
+
+
+def _attrs(f, path):
+    return {k: _py(v) for k, v in f[path].attrs.items()} if path in f else {}
+
+
+# Run ids (lib/experiment/grid.hpp): d3-sigmoid-w500-xavier-s02 (depth_sweep's form: depth,
+# activation, width, arm, seed), and the older d3-xavier-s02 and d3-tanh-w1000-xavier-s02.
+_RUN_ID = re.compile(r"^d(?P<depth>\d+)-(?:(?P<act>[A-Za-z0-9_.]+)-)??(?:w(?P<width>\d+)-)?"
+                     r"(?P<arm>[A-Za-z0-9_.]+)-s(?P<seed>\d+)$")
+
+
+def spec_from_run_id(run_id):
+    """The part of the spec a run id holds: depth, arm, seed, and activation and width when it
+    names them; {} for an id of another shape."""
+    m = _RUN_ID.match(run_id)
+    if not m:
+        return {}
+    spec = {"depth": int(m["depth"]), "arm": m["arm"], "seed": int(m["seed"])}
+    if m["act"]:
+        spec["activation"] = m["act"]
+    if m["width"]:
+        spec["width"] = int(m["width"])
+    return spec
+
+
+def _spec(root, config, network, run_id):
+    """arm, depth, activation, width, seed, each from /config run.* (the sweep writes all five);
+    for a file without it, parsed from the run id; failing that, from /network and the root seed
+    (files not written by a sweep)."""
+    guess = spec_from_run_id(run_id)
+    sizes = network.get("layer_sizes") or []
+    acts = network.get("activations") or []
+    pre = network.get("pretrain")
+    arm_net = pre if pre and pre != "none" else network.get("init")
+    last = {"arm": arm_net or None, "depth": network.get("depth"),
+            "activation": acts[0] if acts else None,
+            "width": sizes[1] if len(sizes) > 2 else None, "seed": root.get("seed")}
+    spec = {}
+    for k in SPEC_FIELDS:
+        if f"run.{k}" in config:
+            spec[k] = config[f"run.{k}"]
+        elif k in guess:
+            spec[k] = guess[k]
+        else:
+            spec[k] = last[k]
+    return spec
+
+
+def _table(group, fields):
+    """Columns of a group of equal-length 1-D datasets (missing ones skipped)."""
+    return {k: np.asarray(group[k][()]) for k in fields if k in group}
+
+
+def read_run(path, steps=True, epochs=True, pretrain=True):
+    """Reads one run. Returns a dict with keys
+      run_id, file (str), status (root status attr; "unreadable" if the file cannot be read;
+      "running" if a .partial has no status), error (None or a message), experiment, root,
+      config, data, network, summary (attribute dicts; summary {} if not written yet),
+      spec (arm, depth, activation, width, seed), L (weight layers or None),
+      epochs (DataFrame: epoch + EPOCH_FIELDS + grad_norm_W_mean_NN), steps (dict name -> array:
+      step (S), epoch (S), batch_loss (S), STEP_LAYER_FIELDS (S, L)), pretrain (dict layer index ->
+      DataFrame epoch, loss, valid_loss; valid_loss NaN in schema 1 files)."""
+    path = pathlib.Path(path)
+    run_id = run_id_of(path)
+    run = {"run_id": run_id, "file": str(path), "status": "unreadable", "error": None,
+           "experiment": None, "root": {}, "config": {}, "data": {}, "network": {}, "summary": {},
+           "spec": dict.fromkeys(SPEC_FIELDS), "L": None,
+           "epochs": pd.DataFrame(), "steps": {}, "pretrain": {}}
+    run["spec"].update(spec_from_run_id(run_id))
+    try:
+        with h5py.File(path, "r") as f:
+            root = _attrs(f, "/")
+            run["root"] = root
+            run["run_id"] = root.get("run_id", run_id)
+            run["experiment"] = root.get("experiment")
+            run["status"] = root.get("status", "running" if path.name.endswith(".partial") else "unknown")
+            for key in ("config", "data", "network", "summary"):
+                run[key] = _attrs(f, key)
+            run["spec"] = _spec(root, run["config"], run["network"], run["run_id"])
+            if epochs and "finetune/epochs" in f:
+                g = f["finetune/epochs"]
+                cols = _table(g, ["epoch"] + EPOCH_FIELDS)
+                df = pd.DataFrame(cols)
+                if "grad_norm_W_mean" in g:
+                    gm = np.asarray(g["grad_norm_W_mean"][()])
+                    if gm.ndim == 2 and gm.shape[0] == len(df):
+                        for l in range(gm.shape[1]):
+                            df[f"grad_norm_W_mean_{l:02d}"] = gm[:, l]
+                run["epochs"] = df
+            if "finetune/steps" in f:
+                g = f["finetune/steps"]
+                if "grad_norm_W" in g and g["grad_norm_W"].ndim == 2:
+                    run["L"] = int(g["grad_norm_W"].shape[1])
+                if steps:
+                    run["steps"] = {k: np.asarray(g[k][()]) for k in g.keys()}
+            if pretrain and "pretrain" in f:
+                for name in sorted(f["pretrain"].keys()):
+                    m = re.match(r"layer_(\d+)$", name)
+                    if m:
+                        df = pd.DataFrame(_table(f["pretrain"][name], PRETRAIN_FIELDS))
+                        if "valid_loss" not in df:  # schema 1
+                            df["valid_loss"] = math.nan
+                        run["pretrain"][int(m[1])] = df
+    except Exception as e:  # corrupt, truncated, not HDF5, unexpected shapes: report, never crash
+        run["status"] = "unreadable"
+        run["error"] = f"{type(e).__name__}: {e}"
+    return run
+
+
+def read_runs(dirs, warn=sys.stderr, **kw):
+    """read_run() for every file of find_run_files(dirs), sorted by run_id. Every file is a run:
+    when a run id has several files (a complete .h5 and a .partial, or the same run in two shard
+    folders), all are kept and a note goes to `warn` (None: silent)."""
+    runs = [read_run(p, **kw) for p in find_run_files(dirs)]
+    runs.sort(key=lambda r: (r["run_id"], r["file"]))
+    if warn is not None:
+        by_id = {}
+        for r in runs:  # run ids are unique within an experiment
+            by_id.setdefault((r["experiment"], r["run_id"]), []).append(r["file"])
+        for (_, rid), files in by_id.items():
+            if len(files) > 1:
+                print(f"note: run {rid} has {len(files)} files: {', '.join(files)}", file=warn)
+    return runs
