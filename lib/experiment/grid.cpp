@@ -41,17 +41,28 @@ std::vector<RunSpec> expand_grid(const ExperimentConfig& cfg) {
       for (const auto& act : acts)
         for (long width : widths)
           for (long seed : seeds) {
-            std::string id = cat("d", depth, "-");
-            if (acts.size() > 1) id += act + "-";
-            if (widths.size() > 1) id += cat("w", width, "-");
-            char s[32];
-            std::snprintf(s, sizeof s, "s%02ld", seed);
-            id += arm + "-" + s;
-            runs.push_back({id, depth, arm, has_scheme(arm), act, width,
-                            static_cast<std::uint64_t>(seed)});
+            RunSpec run{.run_id = {}, .depth = depth, .arm = arm, .pretrained = has_scheme(arm),
+                        .activation = act, .width = width,
+                        .seed = static_cast<std::uint64_t>(seed)};
+            run.run_id = canonical_run_id(run);
+            runs.push_back(std::move(run));
           }
   require(!runs.empty(), "expand_grid(): the grid is empty");
   return runs;
+}
+
+std::string canonical_run_id(const RunSpec& run) {
+  char seed[32];
+  std::snprintf(seed, sizeof seed, "s%02llu", static_cast<unsigned long long>(run.seed));
+  return cat("d", run.depth, "-", run.activation, "-w", run.width, "-", run.arm, "-", seed);
+}
+
+std::vector<std::string> legacy_run_ids(const RunSpec& run) {
+  char seed[32];
+  std::snprintf(seed, sizeof seed, "s%02llu", static_cast<unsigned long long>(run.seed));
+  return {cat("d", run.depth, "-", run.arm, "-", seed),
+          cat("d", run.depth, "-", run.activation, "-", run.arm, "-", seed),
+          cat("d", run.depth, "-w", run.width, "-", run.arm, "-", seed)};
 }
 
 std::vector<RunSpec> select_shard(const std::vector<RunSpec>& runs, const std::string& shard) {

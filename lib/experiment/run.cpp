@@ -81,22 +81,19 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
   if (progress) observers.push_back(&console.emplace(run.run_id, *progress));
   Network<T> net;
   if (run.pretrained) {
+    // Each layer's epochs reach the file as they end (PretrainLogger), flushed.
+    PretrainLogger<T> pretrain_logger(file,
+                                      SchemeOptions(find_scheme(run.arm), cfg.pretrain.options).entries());
+    std::vector<Observer<T>*> pretrain_observers{&pretrain_logger};
+    pretrain_observers.insert(pretrain_observers.end(), observers.begin(), observers.end());
     GreedySpec gspec{.scheme = run.arm,
                      .hidden_sizes = std::vector<arma::uword>(run.depth, run.width),
                      .act = spec.hidden, .init = cfg.pretrain_init, .init_scale = spec.init_scale,
                      .seed = run.seed, .options = cfg.pretrain.options};
     GreedyData<T> gdata{.X = X, .X_valid = &Xv, .labels = &split.train.y,
                         .valid_labels = &split.valid.y, .n_classes = split.info.n_classes};
-    GreedyResult<T> stack = pretrain_greedy(gspec, gdata, TrainHooks<T>{observers, {}, stop});
-    for (const auto& report : stack.reports) {
-      std::vector<ConfigEntry> o;
-      for (const auto& [k, v] : report.options) o.push_back({k, v});
-      file.begin_pretrain_layer(static_cast<std::size_t>(report.layer), report.scheme, o);
-      const auto losses = report.loss_by_epoch();
-      for (std::size_t e = 0; e < losses.size(); ++e)
-        file.append_pretrain_epoch(static_cast<std::int64_t>(e + 1), losses[e]);
-      file.end_pretrain_layer(report.wall_time_s);
-    }
+    GreedyResult<T> stack =
+        pretrain_greedy(gspec, gdata, TrainHooks<T>{pretrain_observers, {}, stop});
     if (stack.status != TrainStatus::complete) {
       outcome.status = to_run_status(stack.status);
       outcome.message = stack.message;
@@ -180,17 +177,6 @@ RunOutcome run_one(const ExperimentConfig& cfg, const RunSpec& run, const Split&
   return run_typed<float>(cfg, run, split, effective, command_line, progress, stop_requested);
 }
 
-// A scheme option's value typed as its declaration says.
-ConfigValue typed_option(const SchemeOption& option, const std::string& value) {
-  switch (option_type(option)) {
-    case OptionType::flag: return value == "true";
-    case OptionType::integer: return static_cast<std::int64_t>(std::stoll(value));
-    case OptionType::real: return std::stod(value);
-    case OptionType::text: return value;
-  }
-  return value;
-}
-
 std::vector<ConfigEntry> run_config(const ExperimentConfig& cfg, const RunSpec& run,
                                     const std::vector<ConfigEntry>& effective) {
   std::vector<ConfigEntry> entries;
@@ -201,15 +187,9 @@ std::vector<ConfigEntry> run_config(const ExperimentConfig& cfg, const RunSpec& 
   entries.push_back({"run.activation", run.activation});
   entries.push_back({"run.width", static_cast<std::int64_t>(run.width)});
   entries.push_back({"run.seed", static_cast<std::int64_t>(run.seed)});
-  if (run.pretrained) {
-    const Scheme& scheme = find_scheme(run.arm);
-    std::vector<SchemeOption> declared = common_scheme_options();
-    declared.insert(declared.end(), scheme.options.begin(), scheme.options.end());
-    for (const auto& [key, value] : effective_scheme_options(run.arm, cfg.pretrain.options))
-      for (const auto& option : declared)
-        if (key == "pretrain." + run.arm + "." + option.key)
-          entries.push_back({key, typed_option(option, value)});
-  }
+  if (run.pretrained)  // every option of the run's scheme, typed as declared
+    for (auto& e : SchemeOptions(find_scheme(run.arm), cfg.pretrain.options).dotted_entries())
+      entries.push_back(std::move(e));
   entries.push_back({"run_hash", run_hash(entries)});
   return entries;
 }

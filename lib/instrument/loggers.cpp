@@ -29,8 +29,8 @@ void ResultsLogger<T>::on_step_end(const StepEvent<T>& e) {
   const std::vector<UpdateNorms>* norms = e.norms && e.norms->size() == 2 * L ? e.norms : nullptr;
   if (grad_sum_.size() != L) grad_sum_.assign(L, 0.0);
   for (std::size_t l = 0; l < L; ++l)
-    grad_sum_[l] += norms ? std::sqrt((*norms)[2 * l].grad_sq)
-                          : frobenius_norm(grads->layers[l].dW);
+    grad_sum_[l] +=
+        norms ? std::sqrt((*norms)[2 * l].grad_sq) : frobenius_norm(grads->layers[l].dW);
   ++grad_count_;
   if (e.step % every_ != 0) return;
   LayerStats s = layer_stats(*net, *e.objective->trace(), *grads, norms);
@@ -65,7 +65,37 @@ bool ResultsLogger<T>::on_epoch_end(const EpochMetrics& m) {
   return true;
 }
 
+template <class T>
+PretrainLogger<T>::PretrainLogger(RunFile& file, std::vector<ConfigEntry> options)
+    : file_(file), options_(std::move(options)) {}
+
+template <class T>
+void PretrainLogger<T>::on_phase_begin(const PhaseInfo& phase) {
+  active_ = phase.name == "pretrain";
+  if (!active_) return;
+  require(phase.layer >= 0,
+          cat("PretrainLogger: pretraining phase without a layer (", phase.layer, ")"));
+  file_.begin_pretrain_layer(static_cast<std::size_t>(phase.layer), phase.scheme, options_);
+  started_ = std::chrono::steady_clock::now();
+}
+
+template <class T>
+bool PretrainLogger<T>::on_epoch_end(const EpochMetrics& m) {
+  if (active_) file_.append_pretrain_epoch(m.epoch + 1, m.train_loss, m.valid_loss);
+  return true;
+}
+
+template <class T>
+void PretrainLogger<T>::on_phase_end(const PhaseInfo&, const TrainResult&) {
+  if (!active_) return;
+  active_ = false;
+  file_.end_pretrain_layer(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+}
+
 template class ResultsLogger<float>;
 template class ResultsLogger<double>;
+template class PretrainLogger<float>;
+template class PretrainLogger<double>;
 
 }  // namespace lw

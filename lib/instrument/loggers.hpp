@@ -1,9 +1,17 @@
 #pragma once
-// Observers that write fine-tuning to the results file (io/results.hpp):
-//   /finetune/steps   layer statistics (layer_stats.hpp) at step 0 and every `every` steps
-//   /finetune/epochs  each epoch's metrics and the epoch mean of each layer's ||dL/dW||_F
-// The file is flushed at every epoch end (RunFile::append_epoch).
+// Observers that write training to the results file (io/results.hpp) as it happens:
+//   ResultsLogger (fine-tuning)
+//     /finetune/steps   layer statistics (layer_stats.hpp) at step 0 and every `every` steps
+//     /finetune/epochs  each epoch's metrics and the epoch mean of each layer's ||dL/dW||_F
+//   PretrainLogger (greedy pretraining, one phase per hidden layer)
+//     /pretrain/layer_NN  begun with the scheme and its typed options when the layer's phase
+//                         begins; each epoch's training and validation loss as it ends; the
+//                         layer's wall time when the phase ends
+// The file is flushed at every epoch end, so a killed run keeps every finished epoch of both.
+#include <chrono>
 #include <vector>
+
+#include "core/config_value.hpp"
 
 #include "io/results.hpp"
 #include "train/observer.hpp"
@@ -22,9 +30,26 @@ class ResultsLogger final : public Observer<T> {
  private:
   RunFile& file_;
   long every_;
-  bool active_ = false;         // fine-tuning phase
+  bool active_ = false;           // fine-tuning phase
   std::vector<double> grad_sum_;  // per layer, this epoch
   long grad_count_ = 0;
+};
+
+template <class T>
+class PretrainLogger final : public Observer<T> {
+ public:
+  // options: the scheme's options under their own keys, typed (SchemeOptions::entries()).
+  PretrainLogger(RunFile& file, std::vector<ConfigEntry> options);
+
+  void on_phase_begin(const PhaseInfo& phase) override;
+  bool on_epoch_end(const EpochMetrics& metrics) override;
+  void on_phase_end(const PhaseInfo& phase, const TrainResult& result) override;
+
+ private:
+  RunFile& file_;
+  std::vector<ConfigEntry> options_;
+  bool active_ = false;  // inside a pretraining phase
+  std::chrono::steady_clock::time_point started_;
 };
 
 }  // namespace lw

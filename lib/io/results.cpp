@@ -61,17 +61,6 @@ void write_value(const h5::Object& obj, const std::string& name, const ConfigVal
   std::visit([&](const auto& v) { h5::write_attr(obj, name, v); }, value);
 }
 
-std::string format_value(const ConfigValue& value) {
-  if (const auto* i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
-  if (const auto* d = std::get_if<double>(&value)) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.17g", *d);
-    return buf;
-  }
-  if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
-  return std::get<std::string>(value);
-}
-
 bool safe_run_id(const std::string& id) {
   return !id.empty() && id != "." && id != ".." && std::all_of(id.begin(), id.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
@@ -87,18 +76,6 @@ RunStatus parse_run_status(const std::string& name) {
     if (name == status_names[i]) return static_cast<RunStatus>(i);
   throw std::invalid_argument(
       cat("parse_run_status(): unknown status (", name, "); known: running, complete, diverged, failed, interrupted"));
-}
-
-std::string config_hash(const std::vector<ConfigEntry>& entries) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (const auto& e : entries)
-    for (const char c : e.key + "=" + format_value(e.value) + "\n") {
-      h ^= static_cast<unsigned char>(c);
-      h *= 0x100000001b3ull;
-    }
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
 }
 
 std::filesystem::path results_path(const std::filesystem::path& dir, const std::string& run_id) {
@@ -125,7 +102,7 @@ struct RunFile::Impl {
   // flushed, so a killed run loses nothing it would have kept.
   std::vector<StepRow> pending_steps;
   h5::Object pretrain_layer;
-  h5::Series pretrain_epoch, pretrain_loss;
+  h5::Series pretrain_epoch, pretrain_loss, pretrain_valid_loss;
 
   void require_open(const char* func) const {
     require(!finished, cat("RunFile::", func, "(): file already finished (", current.string(), ")"));
@@ -158,7 +135,8 @@ struct RunFile::Impl {
   void close_all() {
     epoch_series.clear();
     step_series.clear();
-    for (h5::Series* s : {&epoch_epoch, &epoch_grad, &step_step, &step_epoch, &step_loss, &pretrain_epoch, &pretrain_loss})
+    for (h5::Series* s : {&epoch_epoch, &epoch_grad, &step_step, &step_epoch, &step_loss, &pretrain_epoch, &pretrain_loss,
+                         &pretrain_valid_loss})
       s->close();
     pretrain_layer.close();
     pretrain.close();
@@ -292,20 +270,27 @@ void RunFile::begin_pretrain_layer(std::size_t layer, const std::string& scheme,
   for (const auto& o : options) {
     require(o.key != "scheme" && o.key != "wall_time_s" && !h5::has_attr(m.pretrain_layer, o.key),
             cat("RunFile::begin_pretrain_layer(): reserved or repeated option (", o.key, ")"));
+    require(!o.key.empty() && o.key.find('.') == std::string::npos,
+            cat("RunFile::begin_pretrain_layer(): an option's own key, not a dotted one (", o.key, ")"));
     write_value(m.pretrain_layer, o.key, o.value);
   }
   m.pretrain_epoch = h5::Series::create(m.pretrain_layer, "epoch", h5::Dtype::int64, 0, 64);
   h5::describe(m.pretrain_epoch.dataset(), "pretraining epoch of this layer, 1-based");
   m.pretrain_loss = h5::Series::create(m.pretrain_layer, "loss", h5::Dtype::float64, 0, 64);
   h5::describe(m.pretrain_loss.dataset(), "the scheme's training loss in this epoch, mean over examples");
+  m.pretrain_valid_loss = h5::Series::create(m.pretrain_layer, "valid_loss", h5::Dtype::float64, 0, 64);
+  h5::describe(m.pretrain_valid_loss.dataset(),
+               "the scheme's loss on the validation set after this epoch, mean over examples; NaN without one");
+  h5::flush(m.file);
 }
 
-void RunFile::append_pretrain_epoch(std::int64_t epoch, double loss) {
+void RunFile::append_pretrain_epoch(std::int64_t epoch, double loss, double valid_loss) {
   Impl& m = *impl_;
   m.require_open("append_pretrain_epoch");
   require(m.pretrain_layer.is_open(), "RunFile::append_pretrain_epoch(): no pretraining layer begun");
   m.pretrain_epoch.append(epoch);
   m.pretrain_loss.append(loss);
+  m.pretrain_valid_loss.append(valid_loss);
   m.flush_file();
 }
 
@@ -316,6 +301,7 @@ void RunFile::end_pretrain_layer(double wall_time_s) {
   h5::write_attr(m.pretrain_layer, "wall_time_s", wall_time_s);
   m.pretrain_epoch.close();
   m.pretrain_loss.close();
+  m.pretrain_valid_loss.close();
   m.pretrain_layer.close();
   m.flush_file();
 }

@@ -1,5 +1,5 @@
 #pragma once
-// The results file, HDF5 schema version 1: the whole schema is written here and nowhere else.
+// The results file, HDF5 schema version 2: the whole schema is written here and nowhere else.
 // README holds the normative table; this header states the same contract and the decisions the
 // design left open. Adding or changing a field bumps results_schema_version and README together.
 //
@@ -30,7 +30,8 @@
 // | `/network` attrs | depth, layer_sizes (int64[L+1]: input, hidden..., output), activations
 // |                  | (str[L], per weight layer), loss, init, pretrain, precision ("float32"/"float64") |
 // | `/pretrain/layer_NN` | attrs scheme, one attr per scheme option (key as declared, typed),
-// |                      | wall_time_s; datasets epoch (E) int64, loss (E) float64 |
+// |                      | wall_time_s (written when the layer ends); datasets epoch (E) int64,
+// |                      | loss (E) float64, valid_loss (E) float64 (NaN without validation) |
 // | `/finetune/epochs` | epoch, train_loss, train_error, valid_loss, valid_error, wall_time_s (E);
 // |                    | grad_norm_W_mean (E, L) |
 // | `/finetune/steps` | step, epoch, batch_loss (S); grad_norm_W, grad_norm_b, delta_norm,
@@ -41,6 +42,8 @@
 // /pretrain and /finetune always exist (empty if unused); /finetune/{epochs,steps} exist once
 // write_network() has fixed L; /summary exists once write_summary() was called. finish(complete)
 // requires config, data, network and summary to have been written.
+//
+// Versions. 1: /pretrain/layer_NN had no valid_loss (readers: treat as absent). 2: valid_loss.
 //
 // Counting. Epochs are 1-based (row e is written after e passes over the training set). A step
 // row describes the minibatch gradient of update number `step` (0-based), taken before that update
@@ -54,24 +57,18 @@
 #include <variant>
 #include <vector>
 
+#include "core/config_value.hpp"
 #include "io/dataset.hpp"
 
 namespace lw {
 
-inline constexpr std::int64_t results_schema_version = 1;
+inline constexpr std::int64_t results_schema_version = 2;
 
 enum class RunStatus { running, complete, diverged, failed, interrupted };
 std::string to_string(RunStatus status);
 RunStatus parse_run_status(const std::string& name);  // throws invalid_argument listing the names
 
-using ConfigValue = std::variant<std::int64_t, double, bool, std::string>;
-struct ConfigEntry {
-  std::string key;  // dotted, e.g. "finetune.epochs"
-  ConfigValue value;
-};
-// FNV-1a 64 of the lines "key=value\n" in order (int decimal, real %.17g, bool true/false, string
-// as is), as 16 lower-case hex digits. Deterministic across platforms.
-std::string config_hash(const std::vector<ConfigEntry>& entries);
+// ConfigValue, ConfigEntry and config_hash (the /config attributes) are core/config_value.hpp's.
 
 struct RunHeader {  // root attributes the caller knows; the rest comes from build_info()
   std::string run_id;  // file-name safe: [A-Za-z0-9._-]+
@@ -131,9 +128,10 @@ class RunFile {
   void write_network(const NetworkInfo& network);  // fixes L; creates /finetune/{epochs,steps}
 
   // Pretraining of hidden layer `layer`, one at a time: begin, epochs (each flushed), end.
+  // options: the scheme's options under their own keys, typed (SchemeOptions::entries()).
   void begin_pretrain_layer(std::size_t layer, const std::string& scheme,
                             const std::vector<ConfigEntry>& options);
-  void append_pretrain_epoch(std::int64_t epoch, double loss);
+  void append_pretrain_epoch(std::int64_t epoch, double loss, double valid_loss);
   void end_pretrain_layer(double wall_time_s);
 
   void append_epoch(const EpochRow& row);  // then flushes the file

@@ -56,7 +56,7 @@ GreedyResult<T> pretrain_greedy(const GreedySpec& spec, const GreedyData<T>& dat
     SchemeResult<T> trained = run_scheme(scheme, task, ctx);
     LayerReport report{.layer = static_cast<int>(l),
                        .scheme = scheme.name,
-                       .options = options.effective(),
+                       .options = options.entries(),
                        .train = std::move(trained.train),
                        .wall_time_s = 0};
     report.wall_time_s =

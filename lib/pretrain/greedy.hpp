@@ -45,11 +45,12 @@ struct GreedyData {
   arma::uword n_classes = 0;
 };
 
-// What happened to one layer: for /pretrain/layer_NN in the results file.
+// What happened to one layer (the results file receives the same epochs as they end, through the
+// observers: instrument/loggers.hpp PretrainLogger).
 struct LayerReport {
   int layer = 0;
   std::string scheme = {};
-  std::vector<std::pair<std::string, std::string>> options = {};  // effective, dotted keys
+  std::vector<ConfigEntry> options = {};  // every option of the scheme, typed, own keys
   TrainResult train = {};                                         // epochs, status
   double wall_time_s = 0;
 

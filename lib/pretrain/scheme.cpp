@@ -120,11 +120,6 @@ void validate_scheme_overrides(const OptionOverrides& overrides) {
   }
 }
 
-std::vector<std::pair<std::string, std::string>> effective_scheme_options(
-    std::string_view scheme, const OptionOverrides& overrides) {
-  return SchemeOptions(find_scheme(scheme), overrides).effective();
-}
-
 void write_scheme_list(std::ostream& out) {
   std::vector<std::pair<std::string, std::vector<const SchemeOption*>>> rows;
   std::size_t width = 0;

@@ -35,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/config_value.hpp"
 #include "core/random.hpp"
 #include "nn/network.hpp"
 #include "train/train.hpp"
@@ -61,8 +62,11 @@ using OptionOverrides = std::map<std::string, std::string>;  // dotted key -> va
 struct Scheme;
 
 // The values of one scheme's options (common ones first, then the scheme's own, in declaration
-// order): defaults, replaced by the overrides under pretrain.<scheme>. Values are checked when
-// the object is built; getters throw std::invalid_argument for an undeclared key.
+// order): defaults, replaced by the overrides under pretrain.<scheme>. Each value is parsed ONCE,
+// here, into the type its declaration fixes (flags accept true/false, yes/no, on/off, 1/0), and
+// the typed values feed the scheme, /config, /pretrain/layer_NN and the run hash alike. Values are
+// checked when the object is built; getters throw std::invalid_argument for an undeclared key or
+// a key of another type.
 class SchemeOptions {
  public:
   explicit SchemeOptions(const Scheme& scheme, const OptionOverrides& overrides = {});
@@ -70,17 +74,19 @@ class SchemeOptions {
   double real(const std::string& key) const;  // real or integer options
   long integer(const std::string& key) const;
   bool flag(const std::string& key) const;
-  const std::string& text(const std::string& key) const;  // any option, as spelled
+  const std::string& text(const std::string& key) const;  // text options
 
   const std::string& scheme() const { return scheme_; }
   std::string dotted(const std::string& key) const;  // "pretrain.<scheme>.<key>"
-  // (dotted key, value) for every option, in order: what the results file records.
-  std::vector<std::pair<std::string, std::string>> effective() const;
+  // Every option typed, in order, under its own key ("corruption"): /pretrain/layer_NN's
+  // attributes; and under its dotted key ("pretrain.dae.corruption"): /config's.
+  const std::vector<ConfigEntry>& entries() const { return values_; }
+  std::vector<ConfigEntry> dotted_entries() const;
 
  private:
-  const std::string& value(const std::string& key) const;
+  const ConfigValue& value(const std::string& key) const;
   std::string scheme_;
-  std::vector<std::pair<std::string, std::string>> values_;  // (key, value)
+  std::vector<ConfigEntry> values_;  // (key, typed value)
 };
 
 // One layer's job.
@@ -168,10 +174,6 @@ SchemeResult<T> run_scheme(const Scheme& scheme, const LayerTask<T>& task,
 // ones; a malformed value names the option and the value; then each scheme's own check().
 // Keys outside "pretrain." are an error too.
 void validate_scheme_overrides(const OptionOverrides& overrides);
-
-// Effective options of one scheme as ordered (dotted key, value) pairs.
-std::vector<std::pair<std::string, std::string>> effective_scheme_options(
-    std::string_view scheme, const OptionOverrides& overrides = {});
 
 // The registry listing for --list-schemes: each scheme, its summary, its options with defaults.
 void write_scheme_list(std::ostream& out);

@@ -89,6 +89,30 @@ void check_option_value(const std::string& dotted, const SchemeOption& option,
   }
 }
 
+namespace {
+
+// The checked value (check_option_value) in the type its declaration fixes.
+ConfigValue typed_value(const SchemeOption& option, const std::string& value) {
+  switch (option_type(option)) {
+    case OptionType::flag: return *parse_flag_value(value);
+    case OptionType::integer: return static_cast<std::int64_t>(*parse_integer_value(value));
+    case OptionType::real: return *parse_real_value(value);
+    case OptionType::text: break;
+  }
+  return value;
+}
+
+const char* type_name(const ConfigValue& v) {
+  switch (v.index()) {
+    case 0: return "an integer";
+    case 1: return "a real";
+    case 2: return "a flag";
+  }
+  return "a text";
+}
+
+}  // namespace
+
 SchemeOptions::SchemeOptions(const Scheme& scheme, const OptionOverrides& overrides)
     : scheme_(scheme.name) {
   const std::string prefix = "pretrain." + scheme.name + ".";
@@ -110,48 +134,51 @@ SchemeOptions::SchemeOptions(const Scheme& scheme, const OptionOverrides& overri
     const auto it = overrides.find(prefix + o->key);
     const std::string& value = it == overrides.end() ? o->default_value : it->second;
     check_option_value(prefix + o->key, *o, value);
-    values_.emplace_back(o->key, value);
+    values_.push_back({o->key, typed_value(*o, value)});
   }
 }
 
-const std::string& SchemeOptions::value(const std::string& key) const {
-  for (const auto& [k, v] : values_)
-    if (k == key) return v;
+const ConfigValue& SchemeOptions::value(const std::string& key) const {
+  for (const auto& e : values_)
+    if (e.key == key) return e.value;
   std::vector<std::string> known;
-  for (const auto& kv : values_) known.push_back(kv.first);
+  for (const auto& e : values_) known.push_back(e.key);
   throw std::invalid_argument(cat("SchemeOptions: scheme ", scheme_, " has no option '", key,
                                   "' (known: ", join_names(known), ")"));
 }
 
 double SchemeOptions::real(const std::string& key) const {
-  const auto v = parse_real_value(value(key));
-  require(v.has_value(), cat(dotted(key), " is not a number (", value(key), ")"));
-  return *v;
+  const ConfigValue& v = value(key);
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+  throw std::invalid_argument(cat(dotted(key), " is ", type_name(v), ", not a number"));
 }
 
 long SchemeOptions::integer(const std::string& key) const {
-  const auto v = parse_integer_value(value(key));
-  require(v.has_value(), cat(dotted(key), " is not an integer (", value(key), ")"));
-  return *v;
+  const ConfigValue& v = value(key);
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<long>(*i);
+  throw std::invalid_argument(cat(dotted(key), " is ", type_name(v), ", not an integer"));
 }
 
 bool SchemeOptions::flag(const std::string& key) const {
-  const auto v = parse_flag_value(value(key));
-  require(v.has_value(), cat(dotted(key), " is not a flag (", value(key), ")"));
-  return *v;
+  const ConfigValue& v = value(key);
+  if (const auto* b = std::get_if<bool>(&v)) return *b;
+  throw std::invalid_argument(cat(dotted(key), " is ", type_name(v), ", not a flag"));
 }
 
 const std::string& SchemeOptions::text(const std::string& key) const {
-  return value(key);
+  const ConfigValue& v = value(key);
+  if (const auto* t = std::get_if<std::string>(&v)) return *t;
+  throw std::invalid_argument(cat(dotted(key), " is ", type_name(v), ", not a text"));
 }
 
 std::string SchemeOptions::dotted(const std::string& key) const {
   return "pretrain." + scheme_ + "." + key;
 }
 
-std::vector<std::pair<std::string, std::string>> SchemeOptions::effective() const {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [k, v] : values_) out.emplace_back(dotted(k), v);
+std::vector<ConfigEntry> SchemeOptions::dotted_entries() const {
+  std::vector<ConfigEntry> out;
+  for (const auto& e : values_) out.push_back({dotted(e.key), e.value});
   return out;
 }
 

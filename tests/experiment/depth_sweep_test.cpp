@@ -1,6 +1,7 @@
 // The depth_sweep driver end to end: every config runs, bad options fail cleanly, a killed sweep
 // resumes to the same files, arms are paired, reruns are bit-identical.
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <sstream>
@@ -131,7 +132,7 @@ BOOST_AUTO_TEST_CASE(dry_run_lists_every_run_and_writes_nothing) {
   const auto r = run_program(depth_sweep(), args, dir / "log.txt");
   BOOST_TEST(r.exit_code == 0);
   BOOST_TEST(contains(r.output, "12 runs"), r.output);
-  BOOST_TEST(contains(r.output, "d2-dae-s02.h5"), r.output);
+  BOOST_TEST(contains(r.output, "d2-sigmoid-w16-dae-s02.h5"), r.output);
   BOOST_TEST(!fs::exists(dir / "res"));
 }
 
@@ -146,9 +147,9 @@ BOOST_AUTO_TEST_CASE(a_killed_sweep_resumes_to_the_files_of_an_uninterrupted_one
   BOOST_REQUIRE_EQUAL(whole.exit_code, 0);
   // Kill the second sweep as soon as its fourth run has started writing.
   const int killed = lw::test::run_and_kill_when(depth_sweep(), grid("b"), dir / "b.txt",
-                                                 dir / "b/s/d1-xavier-s02.h5.partial", 60);
+                                                 dir / "b/s/d1-sigmoid-w16-xavier-s02.h5.partial", 60);
   BOOST_TEST(killed == 128 + 9);
-  BOOST_TEST(!fs::exists(dir / "b/s/d2-dae-s02.h5"));
+  BOOST_TEST(!fs::exists(dir / "b/s/d2-sigmoid-w16-dae-s02.h5"));
   const auto resumed = run_program(depth_sweep(), grid("b"), dir / "c.txt");
   BOOST_REQUIRE_EQUAL(resumed.exit_code, 0);
   BOOST_TEST(contains(resumed.output, "complete, skipped"), resumed.output);
@@ -164,7 +165,39 @@ BOOST_AUTO_TEST_CASE(a_killed_sweep_resumes_to_the_files_of_an_uninterrupted_one
     ++compared;
   }
   BOOST_TEST(compared == 12);
-  BOOST_TEST(!fs::exists(dir / "b/s/d1-xavier-s02.h5.partial"));
+  BOOST_TEST(!fs::exists(dir / "b/s/d1-sigmoid-w16-xavier-s02.h5.partial"));
+}
+
+// Pretraining epochs reach the file as they end: a run SIGKILLed while its third layer trains keeps
+// the first two layers' curves (training and validation loss) and the third's finished epochs.
+BOOST_AUTO_TEST_CASE(a_run_killed_during_layer_3_keeps_the_pretraining_curves_of_layers_1_and_2) {
+  lw::test::TempDir dir;
+  const std::vector<std::string> args{
+      "--results", (dir / "res").string(), "--experiment", "k", "--depths", "3", "--inits", "dae",
+      "--width", "16", "--threads", "1", "--data.source", "bars_stripes", "--data.n_examples",
+      "400", "--pretrain.dae.epochs", "2000"};
+  const fs::path log = dir / "log.txt";
+  const int code = lw::test::run_and_kill_when(
+      depth_sweep(), args, log,
+      [&] { return contains(lw::test::read_text(log), "pretrain dae layer 3 epoch 1 "); }, 120);
+  BOOST_REQUIRE_EQUAL(code, 128 + 9);
+  const lw::h5::Object f = lw::h5::open_file(dir / "res/k/d3-sigmoid-w16-dae-s01.h5.partial");
+  BOOST_TEST(lw::h5::read_attr<std::string>(f, "status") == "running");
+  for (const char* layer : {"pretrain/layer_00", "pretrain/layer_01"}) {
+    BOOST_TEST_CONTEXT(layer) {
+      const lw::h5::Object g = lw::h5::open_group(f, layer);
+      BOOST_TEST(lw::h5::read_attr<std::string>(g, "scheme") == "dae");
+      BOOST_TEST(lw::h5::has_attr(g, "wall_time_s"));
+      const auto loss = lw::h5::read_vector<double>(g, "loss");
+      const auto valid = lw::h5::read_vector<double>(g, "valid_loss");
+      BOOST_TEST(loss.size() == 2000u);
+      BOOST_TEST(valid.size() == 2000u);
+      BOOST_TEST(std::isfinite(valid(valid.n_elem - 1)));
+    }
+  }
+  const lw::h5::Object third = lw::h5::open_group(f, "pretrain/layer_02");
+  BOOST_TEST(lw::h5::read_vector<double>(third, "loss").size() >= 1u);
+  BOOST_TEST(!lw::h5::has_attr(third, "wall_time_s"));  // the layer never ended
 }
 
 BOOST_AUTO_TEST_CASE(sigint_and_sigterm_stop_cleanly_and_a_rerun_resumes) {
@@ -177,18 +210,18 @@ BOOST_AUTO_TEST_CASE(sigint_and_sigterm_stop_cleanly_and_a_rerun_resumes) {
         "bars_stripes", "--data.n_examples", "200", "--finetune.epochs", "3000",
         "--finetune.patience", "0", "--log.every", "1000"};
     const int exit_code = lw::test::run_and_kill_when(
-        depth_sweep(), args, dir / "a.txt", dir / "res/i/d1-uniform-s02.h5.partial", 120, signal);
+        depth_sweep(), args, dir / "a.txt", dir / "res/i/d1-sigmoid-w8-uniform-s02.h5.partial", 120, signal);
     const auto status = [&](const std::string& file) {
       return lw::read_status(dir / "res/i" / file).value_or("missing");
     };
     BOOST_TEST_CONTEXT("signal " << signal) {
       BOOST_TEST(exit_code == code);
-      BOOST_TEST(status("d1-uniform-s01.h5") == "complete");
-      BOOST_TEST(status("d1-uniform-s02.h5.partial") == "interrupted");
+      BOOST_TEST(status("d1-sigmoid-w8-uniform-s01.h5") == "complete");
+      BOOST_TEST(status("d1-sigmoid-w8-uniform-s02.h5.partial") == "interrupted");
       const auto rerun = run_program(depth_sweep(), args, dir / "b.txt");
       BOOST_TEST(rerun.exit_code == 0, rerun.output);
       BOOST_TEST(contains(rerun.output, "complete, skipped"));
-      BOOST_TEST(status("d1-uniform-s02.h5") == "complete");
+      BOOST_TEST(status("d1-sigmoid-w8-uniform-s02.h5") == "complete");
     }
   }
 }
@@ -206,16 +239,16 @@ BOOST_AUTO_TEST_CASE(arms_of_a_seed_share_split_and_output_layer_weights) {
     const h5::Object f = h5::open_file(dir / "res/p" / (run + ".h5"));
     return h5::read_attr<std::string>(h5::open_group(f, "data"), "checksum");
   };
-  const arma::mat u = output_W("d2-uniform-s01", "initial");
-  const arma::mat x = output_W("d2-xavier-s01", "initial");
-  const arma::mat d = output_W("d2-dae-s01", "pretrained");
+  const arma::mat u = output_W("d2-sigmoid-w16-uniform-s01", "initial");
+  const arma::mat x = output_W("d2-sigmoid-w16-xavier-s01", "initial");
+  const arma::mat d = output_W("d2-sigmoid-w16-dae-s01", "pretrained");
   BOOST_TEST(arma::approx_equal(u, x, "absdiff", 0.0));
   BOOST_TEST(arma::approx_equal(u, d, "absdiff", 0.0));
-  BOOST_TEST(!arma::approx_equal(u, output_W("d2-uniform-s02", "initial"), "absdiff", 0.0));
-  BOOST_TEST(checksum("d2-uniform-s01") == checksum("d2-dae-s01"));
+  BOOST_TEST(!arma::approx_equal(u, output_W("d2-sigmoid-w16-uniform-s02", "initial"), "absdiff", 0.0));
+  BOOST_TEST(checksum("d2-sigmoid-w16-uniform-s01") == checksum("d2-sigmoid-w16-dae-s01"));
   // Hidden layers do differ between arms: the comparison is about them.
-  const h5::Object fu = h5::open_file(dir / "res/p/d2-uniform-s01.h5");
-  const h5::Object fx = h5::open_file(dir / "res/p/d2-xavier-s01.h5");
+  const h5::Object fu = h5::open_file(dir / "res/p/d2-sigmoid-w16-uniform-s01.h5");
+  const h5::Object fx = h5::open_file(dir / "res/p/d2-sigmoid-w16-xavier-s01.h5");
   BOOST_TEST(!arma::approx_equal(h5::read_matrix<double>(fu, "weights/initial/layer_00/W"),
                                  h5::read_matrix<double>(fx, "weights/initial/layer_00/W"),
                                  "absdiff", 0.0));
@@ -234,7 +267,7 @@ BOOST_AUTO_TEST_CASE(complete_results_made_with_other_options_are_refused_not_re
   lw::test::TempDir dir;
   auto args = tiny_grid(dir / "res", "h");
   BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), args, dir / "a.txt").exit_code, 0);
-  const auto before = fs::last_write_time(dir / "res/h/d1-xavier-s01.h5");
+  const auto before = fs::last_write_time(dir / "res/h/d1-sigmoid-w16-xavier-s01.h5");
   // Same options (threads and where results go do not count): everything is skipped.
   const auto skipped = run_program(depth_sweep(), with(args, "--threads", "2"), dir / "b.txt");
   BOOST_TEST(skipped.exit_code == 0);
@@ -250,7 +283,7 @@ BOOST_AUTO_TEST_CASE(complete_results_made_with_other_options_are_refused_not_re
     BOOST_TEST(r.exit_code == 2, change[0]);
     BOOST_TEST(contains(r.output, "other options"), r.output);
   }
-  BOOST_TEST((fs::last_write_time(dir / "res/h/d1-xavier-s01.h5") == before));
+  BOOST_TEST((fs::last_write_time(dir / "res/h/d1-sigmoid-w16-xavier-s01.h5") == before));
   BOOST_TEST(run_program(depth_sweep(),
                          with(with(args, "--finetune.learning_rate", "0.05"), "--overwrite", "true"),
                          dir / "d.txt")
@@ -289,11 +322,11 @@ BOOST_AUTO_TEST_CASE(a_saved_model_evaluates_to_the_recorded_test_error) {
                                 "--finetune.epochs", "3", "--log.model"};
   args.insert(args.end(), data.begin(), data.end());
   BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), args, dir / "a.txt").exit_code, 0);
-  BOOST_REQUIRE(fs::exists(dir / "res/m/models/d1-xavier-s01.h5"));
-  const lw::h5::Object f = lw::h5::open_file(dir / "res/m/d1-xavier-s01.h5");
+  BOOST_REQUIRE(fs::exists(dir / "res/m/models/d1-sigmoid-w16-xavier-s01.h5"));
+  const lw::h5::Object f = lw::h5::open_file(dir / "res/m/d1-sigmoid-w16-xavier-s01.h5");
   const double recorded =
       lw::h5::read_attr<double>(lw::h5::open_group(f, "summary"), "test_error");
-  std::vector<std::string> eval{"--model", (dir / "res/m/models/d1-xavier-s01.h5").string()};
+  std::vector<std::string> eval{"--model", (dir / "res/m/models/d1-sigmoid-w16-xavier-s01.h5").string()};
   eval.insert(eval.end(), data.begin(), data.end());
   const auto r = run_program(std::string(LW_BIN_DIR) + "/evaluate", eval, dir / "b.txt");
   BOOST_TEST(r.exit_code == 0, r.output);
@@ -313,8 +346,8 @@ BOOST_AUTO_TEST_CASE(a_diverging_run_is_recorded_and_the_sweep_goes_on) {
       dir / "log.txt");
   BOOST_TEST(r.exit_code == 0, r.output);
   BOOST_TEST(contains(r.output, "diverged"), r.output);
-  BOOST_TEST(*lw::read_status(dir / "res/div/d1-xavier-s01.h5.partial") == "diverged");
-  BOOST_TEST(*lw::read_status(dir / "res/div/d1-xavier-s02.h5.partial") == "diverged");
+  BOOST_TEST(*lw::read_status(dir / "res/div/d1-relu-w8-xavier-s01.h5.partial") == "diverged");
+  BOOST_TEST(*lw::read_status(dir / "res/div/d1-relu-w8-xavier-s02.h5.partial") == "diverged");
   BOOST_TEST(fs::exists(dir / "res/div/summary.csv"));
 }
 

@@ -68,27 +68,27 @@ BOOST_AUTO_TEST_CASE(a_full_disk_fails_the_run_keeps_finished_ones_and_a_rerun_c
   // A limit between the depth-1 and the depth-2 files: the depth-1 runs fit, the first depth-2
   // run hits the "full disk" part-way.
   const auto size = [&](const char* name) { return fs::file_size(dir / "whole/f" / name); };
-  const std::uintmax_t d1 = std::max(size("d1-uniform-s01.h5"), size("d1-dae-s01.h5"));
-  const std::uintmax_t d2 = std::min(size("d2-uniform-s01.h5"), size("d2-dae-s01.h5"));
+  const std::uintmax_t d1 = std::max(size("d1-sigmoid-w16-uniform-s01.h5"), size("d1-sigmoid-w16-dae-s01.h5"));
+  const std::uintmax_t d2 = std::min(size("d2-sigmoid-w16-uniform-s01.h5"), size("d2-sigmoid-w16-dae-s01.h5"));
   BOOST_REQUIRE_MESSAGE(d1 + 2048 < d2, "depth-2 files should be larger: " << d1 << " " << d2);
   const std::uintmax_t limit = (d1 + 512 + d2) / 2 / 512 * 512;
   const auto r = run_with_file_size_limit(limit, grid(dir / "b"), dir / "b.txt");
   BOOST_TEST(r.exit_code == 1, r.output);
-  BOOST_TEST(contains(r.output, "d2-uniform-s01.h5.partial"), r.output);
+  BOOST_TEST(contains(r.output, "d2-sigmoid-w16-uniform-s01.h5.partial"), r.output);
   BOOST_TEST(contains(r.output, "File too large"), r.output);
   const auto status = [&](const char* name) {
     return lw::read_status(dir / "b/f" / name).value_or("unreadable");
   };
-  BOOST_TEST(status("d1-uniform-s01.h5") == "complete");
-  BOOST_TEST(status("d1-dae-s01.h5") == "complete");
-  BOOST_TEST(!fs::exists(dir / "b/f/d2-uniform-s01.h5"));  // never renamed to look complete
-  BOOST_TEST(status("d2-uniform-s01.h5.partial") != "complete");
-  BOOST_TEST(!fs::exists(dir / "b/f/d2-dae-s01.h5.partial"));  // the sweep stopped there
+  BOOST_TEST(status("d1-sigmoid-w16-uniform-s01.h5") == "complete");
+  BOOST_TEST(status("d1-sigmoid-w16-dae-s01.h5") == "complete");
+  BOOST_TEST(!fs::exists(dir / "b/f/d2-sigmoid-w16-uniform-s01.h5"));  // never renamed to look complete
+  BOOST_TEST(status("d2-sigmoid-w16-uniform-s01.h5.partial") != "complete");
+  BOOST_TEST(!fs::exists(dir / "b/f/d2-sigmoid-w16-dae-s01.h5.partial"));  // the sweep stopped there
   // With room again, a rerun redoes the broken run and the rest.
   const auto rerun = run_program(depth_sweep(), grid(dir / "b"), dir / "c.txt");
   BOOST_REQUIRE_MESSAGE(rerun.exit_code == 0, rerun.output);
   BOOST_TEST(contains(rerun.output, "2 of 4 runs complete, skipped"), rerun.output);
-  for (const char* name : {"d1-uniform-s01.h5", "d1-dae-s01.h5", "d2-uniform-s01.h5", "d2-dae-s01.h5"})
+  for (const char* name : {"d1-sigmoid-w16-uniform-s01.h5", "d1-sigmoid-w16-dae-s01.h5", "d2-sigmoid-w16-uniform-s01.h5", "d2-sigmoid-w16-dae-s01.h5"})
     BOOST_TEST(lw::test::compare_results(dir / "whole/f" / name, dir / "b/f" / name) == "", name);
 }
 

@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(a_rank_that_dies_fails_the_sweep_and_a_rerun_redoes_the_mis
   const auto args = mpi(2, grid(dir / "res", 400));
   ::putenv(const_cast<char*>(tag.c_str()));
   const int code = lw::test::run_and_kill_when(
-      LW_MPIEXEC, args, dir / "a.txt", dir / "res/m/d1-uniform-s02.h5", 120, 9, [&](int) {
+      LW_MPIEXEC, args, dir / "a.txt", dir / "res/m/d1-sigmoid-w16-uniform-s02.h5", 120, 9, [&](int) {
         return lw::test::find_process_with_env({tag, "OMPI_COMM_WORLD_RANK=1"});
       });
   ::unsetenv("LW_TEST_SWEEP");

@@ -103,13 +103,24 @@ ProcessResult run_program(const std::string& program, const std::vector<std::str
   return r;
 }
 
+std::string read_text(const std::filesystem::path& file) { return slurp(file); }
+
 int run_and_kill_when(const std::string& program, const std::vector<std::string>& args,
-                      const std::filesystem::path& log, const std::filesystem::path& until,
-                      double timeout_s, int signal, const std::function<int(int)>& whom) {
+                      const std::filesystem::path& log, const std::function<bool()>& until,
+                      double timeout_s, int signal) {
+  return run_and_kill_when(program, args, log, std::filesystem::path(), timeout_s, signal, {},
+                           until);
+}
+
+int run_and_kill_when(const std::string& program, const std::vector<std::string>& args,
+                      const std::filesystem::path& log, const std::filesystem::path& until_file,
+                      double timeout_s, int signal, const std::function<int(int)>& whom,
+                      const std::function<bool()>& until_fn) {
   const DefaultSigchld sigchld;
   const pid_t pid = spawn(program, args, log);
   const auto start = std::chrono::steady_clock::now();
-  while (!std::filesystem::exists(until)) {
+  const auto until = [&] { return until_fn ? until_fn() : std::filesystem::exists(until_file); };
+  while (!until()) {
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > timeout_s)

@@ -23,7 +23,16 @@ ProcessResult run_program(const std::string& program, const std::vector<std::str
 int run_and_kill_when(const std::string& program, const std::vector<std::string>& args,
                       const std::filesystem::path& log, const std::filesystem::path& until,
                       double timeout_s, int signal = 9,
-                      const std::function<int(int child)>& whom = {});
+                      const std::function<int(int child)>& whom = {},
+                      const std::function<bool()>& until_fn = {});
+
+// The same, waiting until `until()` holds (e.g. a line in the log).
+int run_and_kill_when(const std::string& program, const std::vector<std::string>& args,
+                      const std::filesystem::path& log, const std::function<bool()>& until,
+                      double timeout_s, int signal = 9);
+
+// The text of a file ("" if missing).
+std::string read_text(const std::filesystem::path& file);
 
 // The pid of a running process whose environment holds every one of `entries` ("NAME=value"),
 // or -1.

@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""Checks a layerwise results file against HDF5 schema version 1 from Python (h5py).
+"""Checks a layerwise results file against HDF5 schema version 2 from Python (h5py).
 
-usage: check_results_schema.py FILE [--sample] [--killed]
+usage: check_results_schema.py FILE [--sample] [--killed] [--pretrained]
   --sample  also check the known values written by lw_write_sample_results (W[i, j] = 100 l + 10 i + j)
+  --pretrained  FILE was written by depth_sweep for a pretrained arm: /pretrain holds every layer,
+            with the common scheme options typed (epochs, batch_size int64; learning_rate float64)
   --killed  FILE is the .partial left by a SIGKILLed run: status "running" and >= 3 flushed epochs
 Exit status: 0 ok, 1 a check failed, 77 h5py/numpy missing (CTest SKIP_RETURN_CODE).
 """
@@ -59,7 +61,7 @@ def check_series(group, name, dtype, ncols=None):
 
 def main(argv):
     args = [a for a in argv[1:] if not a.startswith("--")]
-    sample, killed = "--sample" in argv, "--killed" in argv
+    sample, killed, pretrained = "--sample" in argv, "--killed" in argv, "--pretrained" in argv
     if len(args) != 1:
         print(__doc__)
         return 2
@@ -70,7 +72,7 @@ def main(argv):
                                          "blas_core", "hdf5_version", "boost_version", "compiler",
                                          "build_type", "host")})
     check_attrs(f, {"schema_version": is_int, "seed": is_int, "blas_threads": is_int})
-    check(f.attrs.get("schema_version") == 1, "schema_version != 1")
+    check(f.attrs.get("schema_version") == 2, "schema_version != 2")
     status = f.attrs.get("status")
     check(status in STATUSES, f"status {status!r}")
     check(path.endswith(".h5") == (status == "complete"), f"name {path} does not match status {status}")
@@ -112,8 +114,21 @@ def main(argv):
         for name, g in f["pretrain"].items():
             check(name.startswith("layer_") and len(name) == 8, f"/pretrain/{name} name")
             check_attrs(g, {"scheme": is_str, "wall_time_s": is_real})
+            for k in g.attrs:
+                check("." not in k, f"{g.name}@{k}: an option's own key, not a dotted one")
             e, l = check_series(g, "epoch", np.int64), check_series(g, "loss", np.float64)
-            check(e is not None and l is not None and e.shape == l.shape, f"{g.name} epoch/loss shapes")
+            v = check_series(g, "valid_loss", np.float64)
+            check(e is not None and l is not None and v is not None and e.shape == l.shape == v.shape,
+                  f"{g.name} epoch/loss/valid_loss shapes")
+            if pretrained:
+                check_attrs(g, {"epochs": is_int, "batch_size": is_int, "learning_rate": is_real,
+                                "optimizer": is_str})
+                if "tied" in g.attrs:
+                    check(isinstance(g.attrs["tied"], np.bool_), f"{g.name}@tied is not a bool")
+                check(e is not None and e.shape[0] == g.attrs.get("epochs"), f"{g.name}: not every epoch")
+                check(v is not None and np.all(np.isfinite(v[()])), f"{g.name}: valid_loss not finite")
+        if pretrained:
+            check(len(f["pretrain"]) == depth, f"/pretrain has {len(f['pretrain'])} layers, depth {depth}")
         check_attrs(f["summary"], {"best_epoch": is_int, "best_valid_error": is_real, "test_error": is_real,
                                    "epochs_run": is_int, "total_wall_time_s": is_real,
                                    "stopped_early": lambda v: isinstance(v, np.bool_)})

@@ -66,8 +66,8 @@ std::filesystem::path write_sample_results(const std::filesystem::path& dir) {
   }
   for (std::size_t l = 0; l < 2; ++l) {
     f.begin_pretrain_layer(l, "dae", {{"corruption", 0.25}, {"epochs", std::int64_t{2}}});
-    f.append_pretrain_epoch(1, 0.7);
-    f.append_pretrain_epoch(2, 0.5);
+    f.append_pretrain_epoch(1, 0.7, 0.75);
+    f.append_pretrain_epoch(2, 0.5, 0.55);
     f.end_pretrain_layer(0.5);
     sample_layer(W, b, l, 3, net.layer_sizes[l]);
     f.write_weights(WeightStage::pretrained, l, W, b);

@@ -10,10 +10,13 @@
 #include "core/check.hpp"
 #include "io/h5.hpp"
 #include "io/results_fixture.hpp"
+#include "support/error_of.hpp"
 #include "support/temp_dir.hpp"
 
 namespace h5 = lw::h5;
 namespace fs = std::filesystem;
+
+using lw::test::error_of;
 
 namespace {
 
@@ -70,7 +73,7 @@ herr_t collect_datasets(hid_t, const char* name, const H5O_info_t* info, void* o
 
 BOOST_AUTO_TEST_SUITE(io_results)
 
-BOOST_AUTO_TEST_CASE(a_complete_run_has_every_path_shape_and_type_of_schema_1) {
+BOOST_AUTO_TEST_CASE(a_complete_run_has_every_path_shape_and_type_of_schema_2) {
   lw::test::TempDir dir;
   const fs::path file = lw::test::write_sample_results(dir.path());
   BOOST_TEST(file == dir / (std::string(lw::test::sample_run_id) + ".h5"));
@@ -82,7 +85,7 @@ BOOST_AUTO_TEST_CASE(a_complete_run_has_every_path_shape_and_type_of_schema_1) {
                         "compiler", "build_type", "host"})
     check_attr(f, s, Kind::string);
   for (const char* s : {"schema_version", "seed", "blas_threads"}) check_attr(f, s, Kind::int64);
-  BOOST_TEST(h5::read_attr<std::int64_t>(f, "schema_version") == 1);
+  BOOST_TEST(h5::read_attr<std::int64_t>(f, "schema_version") == 2);
   BOOST_TEST(h5::read_attr<std::string>(f, "status") == "complete");
   BOOST_TEST(h5::read_attr<std::string>(f, "run_id") == lw::test::sample_run_id);
   BOOST_TEST(h5::read_attr<std::int64_t>(f, "seed") == 7);
@@ -115,6 +118,8 @@ BOOST_AUTO_TEST_CASE(a_complete_run_has_every_path_shape_and_type_of_schema_1) {
     check_attr(g, "wall_time_s", Kind::float64);
     check_dataset(g, "epoch", Kind::int64, {2});
     check_dataset(g, "loss", Kind::float64, {2});
+    check_dataset(g, "valid_loss", Kind::float64, {2});
+    BOOST_TEST(h5::read_vector<double>(g, "valid_loss")(1) == 0.55);
   }
   BOOST_TEST(!h5::exists(f, "pretrain/layer_02"));
 
@@ -160,8 +165,17 @@ BOOST_AUTO_TEST_CASE(a_complete_run_has_every_path_shape_and_type_of_schema_1) {
 
   std::vector<std::string> datasets;  // every dataset carries a description
   BOOST_REQUIRE(H5Ovisit2(f.id(), H5_INDEX_NAME, H5_ITER_INC, collect_datasets, &datasets, H5O_INFO_BASIC) >= 0);
-  BOOST_TEST(datasets.size() == 2 * 2 + 7 + 11 + 2 * 8u);
+  BOOST_TEST(datasets.size() == 2 * 3 + 7 + 11 + 2 * 8u);
   for (const auto& d : datasets) BOOST_TEST(H5Aexists_by_name(f.id(), d.c_str(), "description", H5P_DEFAULT) > 0, d);
+}
+
+BOOST_AUTO_TEST_CASE(pretrain_layer_options_go_under_their_own_keys_never_dotted_ones) {
+  lw::test::TempDir dir;
+  lw::RunFile f(dir.path(), {.run_id = "r1", .experiment = "t", .seed = 1, .command_line = ""});
+  const std::string e = error_of([&] {
+    f.begin_pretrain_layer(0, "dae", {{"pretrain.dae.corruption", std::string("0.25")}});
+  });
+  BOOST_TEST(e.find("not a dotted one (pretrain.dae.corruption)") != std::string::npos, e);
 }
 
 BOOST_AUTO_TEST_CASE(a_run_is_partial_until_complete_and_other_endings_never_look_complete) {

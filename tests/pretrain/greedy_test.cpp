@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(reports_hold_per_layer_losses_options_and_times) {
     BOOST_TEST(r.wall_time_s >= 0);
     bool found = false;
     for (const auto& [k, v] : r.options)
-      found = found || (k == "pretrain.dae.corruption" && v == "0.1");
+      found = found || (k == "corruption" && v == lw::ConfigValue(0.1));
     BOOST_TEST(found);
   }
 }

@@ -98,14 +98,38 @@ BOOST_AUTO_TEST_CASE(overrides_replace_defaults_and_getters_are_typed) {
   BOOST_TEST(contains(error_of([&] { o.real("nope"); }), "corruption"));
 }
 
-BOOST_AUTO_TEST_CASE(effective_options_are_ordered_dotted_pairs_common_first) {
-  const auto e = lw::effective_scheme_options("dae", {{"pretrain.dae.noise", "gaussian"}});
+BOOST_AUTO_TEST_CASE(entries_are_typed_and_ordered_common_first) {
+  const lw::SchemeOptions o(lw::find_scheme("dae"), {{"pretrain.dae.noise", "gaussian"},
+                                                     {"pretrain.dae.epochs", "3"}});
+  const auto& e = o.entries();
   BOOST_TEST_REQUIRE(e.size() == 8u);
-  BOOST_TEST(e[0].first == "pretrain.dae.epochs");
-  BOOST_TEST(e[3].first == "pretrain.dae.optimizer");
-  BOOST_TEST(e[4].first == "pretrain.dae.corruption");
-  BOOST_TEST(e[5].first == "pretrain.dae.noise");
-  BOOST_TEST(e[5].second == "gaussian");
+  BOOST_TEST(e[0].key == "epochs");
+  BOOST_TEST((e[0].value == lw::ConfigValue(std::int64_t{3})));
+  BOOST_TEST((e[2].value == lw::ConfigValue(0.1)));  // learning_rate: a real
+  BOOST_TEST(e[3].key == "optimizer");
+  BOOST_TEST(e[4].key == "corruption");
+  BOOST_TEST((e[4].value == lw::ConfigValue(0.25)));
+  BOOST_TEST(e[5].key == "noise");
+  BOOST_TEST((e[5].value == lw::ConfigValue(std::string("gaussian"))));
+  const auto d = o.dotted_entries();
+  BOOST_TEST_REQUIRE(d.size() == 8u);
+  BOOST_TEST(d[5].key == "pretrain.dae.noise");
+  BOOST_TEST((d[5].value == e[5].value));
+}
+
+BOOST_AUTO_TEST_CASE(a_flag_is_typed_the_same_however_it_is_spelled) {
+  for (const char* on : {"true", "yes", "on", "1"}) {
+    const lw::SchemeOptions o(lw::find_scheme("ae"), {{"pretrain.ae.tied", on}});
+    BOOST_TEST(o.flag("tied"), on);
+    BOOST_TEST((o.entries()[4].value == lw::ConfigValue(true)), on);
+  }
+  for (const char* off : {"false", "no", "off", "0"}) {
+    const lw::SchemeOptions o(lw::find_scheme("ae"), {{"pretrain.ae.tied", off}});
+    BOOST_TEST(!o.flag("tied"), off);
+    BOOST_TEST((o.entries()[4].value == lw::ConfigValue(false)), off);
+  }
+  const lw::SchemeOptions o(lw::find_scheme("ae"));
+  BOOST_TEST(contains(error_of([&] { o.text("tied"); }), "pretrain.ae.tied is a flag"));
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_scheme_is_an_error_listing_the_known_names) {

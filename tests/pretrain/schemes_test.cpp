@@ -116,13 +116,13 @@ BOOST_AUTO_TEST_CASE(every_scheme_has_the_common_options_and_a_listing_entry) {
   lw::write_scheme_list(listing);
   for (const auto& scheme : lw::schemes()) {
     BOOST_TEST_CONTEXT("scheme " << scheme.name) {
-      const auto effective = lw::effective_scheme_options(scheme.name);
+      const auto effective = lw::SchemeOptions(scheme).dotted_entries();
       BOOST_TEST_REQUIRE(effective.size() >= 4u);
-      BOOST_TEST(effective[0].first == "pretrain." + scheme.name + ".epochs");
-      BOOST_TEST(effective[0].second == "5");
-      BOOST_TEST(effective[1].second == "64");
-      BOOST_TEST(effective[2].second == "0.1");
-      BOOST_TEST(effective[3].second == "sgd");
+      BOOST_TEST(effective[0].key == "pretrain." + scheme.name + ".epochs");
+      BOOST_TEST((effective[0].value == lw::ConfigValue(std::int64_t{5})));
+      BOOST_TEST((effective[1].value == lw::ConfigValue(std::int64_t{64})));
+      BOOST_TEST((effective[2].value == lw::ConfigValue(0.1)));
+      BOOST_TEST((effective[3].value == lw::ConfigValue(std::string("sgd"))));
       BOOST_TEST(listing.str().find("pretrain." + scheme.name + ".epochs = 5") !=
                  std::string::npos);
       BOOST_TEST(!scheme.summary.empty());

@@ -1,0 +1,156 @@
+// experiment/run: what a run records (/config, /pretrain) and the hash resume relies on, read back
+// from files run_one writes.
+#include "experiment/run.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+
+#include "io/datasets.hpp"
+#include "io/h5.hpp"
+#include "support/temp_dir.hpp"
+
+namespace {
+
+lw::ExperimentConfig small_config(const std::filesystem::path& results) {
+  lw::ExperimentConfig cfg;
+  cfg.results = results.string();
+  cfg.experiment = std::string("run_test");
+  cfg.data.source = "bars_stripes";
+  cfg.data.n_examples = 200;
+  cfg.finetune.epochs = 2;
+  return cfg;
+}
+
+lw::RunSpec ae_run(long depth) {
+  lw::RunSpec run{.run_id = {},
+                  .depth = depth,
+                  .arm = "ae",
+                  .pretrained = true,
+                  .activation = "sigmoid",
+                  .width = 8,
+                  .seed = 3};
+  run.run_id = lw::canonical_run_id(run);
+  return run;
+}
+
+const lw::ConfigValue& value_of(const std::vector<lw::ConfigEntry>& entries,
+                                const std::string& key) {
+  for (const auto& e : entries)
+    if (e.key == key) return e.value;
+  throw std::runtime_error("no entry " + key);
+}
+
+// The kind of an attribute as stored: int64, float64, bool (h5py's enum) or string.
+std::string stored_kind(const lw::h5::Object& g, const std::string& name) {
+  const hid_t attr = H5Aopen(g.id(), name.c_str(), H5P_DEFAULT);
+  const hid_t type = H5Aget_type(attr);
+  std::string kind;
+  switch (H5Tget_class(type)) {
+    case H5T_INTEGER:
+      kind = H5Tget_size(type) == 8 ? "int64" : "int";
+      break;
+    case H5T_FLOAT:
+      kind = H5Tget_size(type) == 8 ? "float64" : "float";
+      break;
+    case H5T_ENUM:
+      kind = "bool";
+      break;
+    case H5T_STRING:
+      kind = "string";
+      break;
+    default:
+      kind = "other";
+  }
+  H5Tclose(type);
+  H5Aclose(attr);
+  return kind;
+}
+
+std::vector<std::string> attribute_names(const lw::h5::Object& g) {
+  std::vector<std::string> names;
+  H5Aiterate2(
+      g.id(), H5_INDEX_NAME, H5_ITER_INC, nullptr,
+      [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
+        static_cast<std::vector<std::string>*>(data)->push_back(name);
+        return 0;
+      },
+      &names);
+  return names;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(experiment_run)
+
+BOOST_AUTO_TEST_CASE(a_scheme_flag_is_recorded_and_hashed_as_a_bool_however_it_is_spelled) {
+  lw::ExperimentConfig cfg = small_config("unused");
+  const auto hash_with = [&](const std::string& tied) {
+    cfg.pretrain.options = {{"pretrain.ae.tied", tied}};
+    const auto entries = lw::run_config(cfg, ae_run(2), {});
+    BOOST_TEST((value_of(entries, "pretrain.ae.tied") ==
+                lw::ConfigValue(tied == "true" || tied == "yes" || tied == "on" || tied == "1")),
+               tied);
+    return std::get<std::string>(value_of(entries, "run_hash"));
+  };
+  const std::string on = hash_with("true"), off = hash_with("false");
+  BOOST_TEST(on != off);
+  for (const char* s : {"yes", "on", "1"}) BOOST_TEST(hash_with(s) == on, s);
+  for (const char* s : {"no", "off", "0"}) BOOST_TEST(hash_with(s) == off, s);
+}
+
+BOOST_AUTO_TEST_CASE(every_scheme_option_is_in_config_typed_and_other_schemes_are_not) {
+  lw::ExperimentConfig cfg = small_config("unused");
+  cfg.pretrain.options = {{"pretrain.ae.epochs", "3"}, {"pretrain.dae.corruption", "0.4"}};
+  const auto entries = lw::run_config(cfg, ae_run(1), {});
+  BOOST_TEST((value_of(entries, "pretrain.ae.epochs") == lw::ConfigValue(std::int64_t{3})));
+  BOOST_TEST((value_of(entries, "pretrain.ae.learning_rate") == lw::ConfigValue(0.1)));
+  BOOST_TEST(
+      (value_of(entries, "pretrain.ae.loss") == lw::ConfigValue(std::string("cross_entropy"))));
+  for (const auto& e : entries) BOOST_TEST(e.key.rfind("pretrain.dae.", 0) != 0, e.key);
+  BOOST_TEST((value_of(entries, "run.arm") == lw::ConfigValue(std::string("ae"))));
+  BOOST_TEST(entries.back().key == "run_hash");
+}
+
+// The production path: run_one writes /pretrain/layer_NN with the scheme's options under their own
+// keys, typed as declared, and each epoch's training and validation loss.
+BOOST_AUTO_TEST_CASE(pretrain_layers_record_typed_options_under_their_own_keys_and_valid_loss) {
+  lw::test::TempDir dir;
+  lw::ExperimentConfig cfg = small_config(dir.path());
+  cfg.pretrain.options = {{"pretrain.ae.epochs", "3"}, {"pretrain.ae.tied", "no"}};
+  const lw::Split split = lw::load_split(cfg.data, 3);
+  const lw::RunSpec run = ae_run(2);
+  const lw::RunOutcome out = lw::run_one(cfg, run, split, {}, "test", nullptr, nullptr);
+  BOOST_TEST_REQUIRE((out.status == lw::RunStatus::complete), out.message);
+  const lw::h5::Object f = lw::h5::open_file(out.file);
+  BOOST_TEST(lw::h5::read_attr<std::int64_t>(f, "schema_version") == 2);
+  for (const char* layer : {"pretrain/layer_00", "pretrain/layer_01"}) {
+    BOOST_TEST_CONTEXT(layer) {
+      const lw::h5::Object g = lw::h5::open_group(f, layer);
+      for (const auto& name : attribute_names(g))
+        BOOST_TEST(name.find('.') == std::string::npos, name);
+      BOOST_TEST(stored_kind(g, "scheme") == "string");
+      BOOST_TEST(stored_kind(g, "epochs") == "int64");
+      BOOST_TEST(stored_kind(g, "batch_size") == "int64");
+      BOOST_TEST(stored_kind(g, "learning_rate") == "float64");
+      BOOST_TEST(stored_kind(g, "optimizer") == "string");
+      BOOST_TEST(stored_kind(g, "tied") == "bool");
+      BOOST_TEST(stored_kind(g, "loss") == "string");
+      BOOST_TEST(stored_kind(g, "wall_time_s") == "float64");
+      BOOST_TEST(!lw::h5::read_attr<bool>(g, "tied"));
+      BOOST_TEST(lw::h5::read_attr<std::int64_t>(g, "epochs") == 3);
+      const auto epochs = lw::h5::read_vector<std::int64_t>(g, "epoch");
+      const auto valid = lw::h5::read_vector<double>(g, "valid_loss");
+      BOOST_TEST_REQUIRE(epochs.n_elem == 3u);
+      BOOST_TEST(epochs(2) == 3);
+      BOOST_TEST_REQUIRE(valid.n_elem == 3u);
+      for (double v : valid) BOOST_TEST(std::isfinite(v));
+    }
+  }
+  const lw::h5::Object config = lw::h5::open_group(f, "config");
+  BOOST_TEST(stored_kind(config, "pretrain.ae.tied") == "bool");
+  BOOST_TEST(!lw::h5::read_attr<bool>(config, "pretrain.ae.tied"));
+  BOOST_TEST((lw::read_run_hash(out.file) ==
+              std::get<std::string>(value_of(lw::run_config(cfg, run, {}), "run_hash"))));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
