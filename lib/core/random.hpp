@@ -3,9 +3,10 @@
 //
 // Rng is xoshiro256** seeded through splitmix64; every distribution is implemented here, so the
 // same seed gives the same numbers with any standard library. There is no global generator: every
-// function that draws takes an Rng&. Streams are derived by name from one seed:
-//   Rng init = make_rng(seed, "init/layer", l);   Rng order = make_rng(seed, "finetune/shuffle");
-// Different names (or indices) give statistically independent streams.
+// function that draws takes an Rng&. Streams are derived by name from one seed,
+//   make_rng(seed, "init/hidden", l), make_rng(seed, "finetune/shuffle"), ...
+// and a run's streams are named in one place, core/streams.hpp. Different names (or indices)
+// give statistically independent streams.
 #include <armadillo>
 #include <cstdint>
 #include <string_view>

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/check.hpp"
+#include "core/streams.hpp"
 #include "instrument/loggers.hpp"
 #include "io/h5.hpp"
 #include "nn/make_network.hpp"
@@ -124,7 +125,7 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
   ncfg.dropout.assign(net.layers.size(), cfg.finetune.dropout);
   ncfg.dropout[0] = cfg.finetune.input_dropout;
   ncfg.max_norm = cfg.finetune.max_norm;
-  NetworkObjective<T> network_objective(net, ncfg, make_rng(run.seed, "finetune/dropout"));
+  NetworkObjective<T> network_objective(net, ncfg, stream::finetune_dropout(run.seed));
   FrozenLayersObjective<T> frozen(network_objective, net.layers.size() - 1);
   Objective<T>& objective = run.pretrained && cfg.pretrain.freeze
                                 ? static_cast<Objective<T>&>(frozen)
@@ -132,10 +133,10 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
   AugmentConfig aug{.noise_sd = cfg.finetune.noise_sd, .max_shift = cfg.finetune.max_shift,
                     .image_rows = split.train.image_rows, .image_cols = split.train.image_cols};
   validate(aug, split.info.n_features);
-  Rng aug_rng = make_rng(run.seed, "finetune/augment");
+  Rng aug_rng = stream::finetune_augment(run.seed);
   TrainHooks<T> hooks{observers, {}, stop};
   if (aug.enabled()) hooks.augment = [&](arma::Mat<T>& Xb) { augment_batch(Xb, aug, aug_rng); };
-  Rng shuffle = make_rng(run.seed, "finetune/shuffle");
+  Rng shuffle = stream::finetune_shuffle(run.seed);
   const TrainResult result =
       train(objective, TrainData<T>{X, Y, &Xv, &Yv}, train_config(cfg.finetune, X.n_cols),
             shuffle, PhaseInfo{"finetune", -1, ""}, hooks);

@@ -1,11 +1,11 @@
 #pragma once
 // One run of a grid, start to finish, into its own results file (io/results.hpp):
 //   build the network: the arm's initializer for hidden layers, or greedy layer-wise pretraining
-//   with the arm's scheme; the output layer from output_init on stream "init/output";
+//   with the arm's scheme; the output layer from output_init on stream::output_init (core/streams.hpp);
 //   fine-tune every layer (or only the output layer with pretrain.freeze) with early stopping;
 //   evaluate the best epoch's weights on the test set; write the summary; finish the file.
 // Pairing: for one seed every arm sees the same split, the same fine-tuning batch order
-// ("finetune/shuffle"), the same dropout and augmentation draws, and the same output-layer weights.
+// (stream::finetune_shuffle), the same dropout and augmentation draws, and the same output-layer weights.
 #include <atomic>
 #include <optional>
 #include <string>

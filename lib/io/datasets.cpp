@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "core/check.hpp"
+#include "core/streams.hpp"
 #include "io/csv.hpp"
 #include "io/hdf5_dataset.hpp"
 #include "io/idx.hpp"
@@ -140,7 +141,7 @@ std::string find_idx_file(const std::string& dir, const std::string& stem) {
 Split load_split(const DataConfig& c, std::uint64_t seed) {
   validate(c);
   const DataSource source = find_data_source(c.source);
-  Rng rng = make_rng(seed, "data/split");
+  Rng rng = stream::data_split(seed);
   Split s = source.load(c, rng);
   const arma::uword d = s.train.n_features();
   for (auto [part, name] : {std::pair{&s.train, "train"}, {&s.valid, "valid"}, {&s.test, "test"}}) {

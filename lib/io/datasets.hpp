@@ -3,7 +3,7 @@
 //
 // A data source is a function (DataConfig, Rng&) -> Split that reads or generates its data and
 // carves it with carve_split (io/split.hpp). load_split validates the config, calls the source
-// with make_rng(seed, "data/split"), checks every part (labels in range, shapes agree), applies
+// with stream::data_split(seed) (core/streams.hpp), checks every part (labels in range, shapes agree), applies
 // data.standardize and fills Split::info (sizes and the CRC-32 checksum). The split is a pure
 // function of the config and the seed.
 //

@@ -2,7 +2,7 @@
 // Turning what a source read into train / valid / test, and the optional standardisation. Shared by
 // every data source so they all follow one protocol (a pure function of the config and the Rng):
 //
-//   0. data.shuffle: permute the training pool with `rng` (load_split passes make_rng(seed, "data/split")).
+//   0. data.shuffle: permute the training pool with `rng` (load_split passes stream::data_split(seed)).
 //   1. test  = first n_test of the test pool (0 = all); with no test pool, the LAST n_test of the
 //              training pool (0 = 20% of it), removed from the pool.
 //   2. valid = LAST n_valid of the pool (valid_fraction > 0: round(fraction * pool);

@@ -1,6 +1,7 @@
 #include "nn/make_network.hpp"
 
 #include "core/check.hpp"
+#include "core/streams.hpp"
 #include "nn/init.hpp"
 
 namespace lw {
@@ -24,11 +25,11 @@ Network<T> make_network(const NetworkSpec& spec, std::uint64_t seed) {
   net.loss = spec.loss;
   const std::size_t n_layers = sizes.size() - 1;
   for (std::size_t l = 0; l + 1 < n_layers; ++l) {
-    Rng rng = make_rng(seed, "init/hidden", l);
+    Rng rng = stream::hidden_init(seed, l);
     net.layers.push_back(
         make_layer<T>(sizes[l], sizes[l + 1], spec.hidden, spec.init, spec.init_scale, rng));
   }
-  Rng rng = make_rng(seed, "init/output");
+  Rng rng = stream::output_init(seed);
   net.layers.push_back(make_layer<T>(sizes[n_layers - 1], sizes[n_layers], spec.output,
                                      spec.output_init, spec.init_scale, rng));
   check_network(net);

@@ -1,8 +1,8 @@
 #pragma once
 // Builds an initialised network from a specification. Randomness comes from named streams of one
 // seed, so arms of an experiment that share a seed share what they should:
-//   hidden layer l   make_rng(seed, "init/hidden", l)
-//   output layer     make_rng(seed, "init/output")   (same output weights for every arm of a seed)
+//   hidden layer l   stream::hidden_init(seed, l)      (core/streams.hpp)
+//   output layer     stream::output_init(seed)   (same output weights for every arm of a seed)
 #include <armadillo>
 #include <cstdint>
 #include <limits>

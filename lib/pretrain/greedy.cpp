@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "core/check.hpp"
+#include "core/streams.hpp"
 #include "nn/make_network.hpp"
 #include "pretrain/encoded_set.hpp"
 
@@ -86,7 +87,7 @@ Network<T> stack_network(std::vector<DenseLayer<T>> hidden, const OutputSpec& ou
   Network<T> net;
   net.loss = output.loss;
   net.layers = std::move(hidden);
-  Rng rng = make_rng(seed, "init/output");
+  Rng rng = stream::output_init(seed);
   net.layers.push_back(make_layer<T>(net.layers.back().fan_out(), output.n_outputs, output.act,
                                      output.init, output.init_scale, rng));
   check_network(net);

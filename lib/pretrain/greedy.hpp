@@ -10,8 +10,9 @@
 // layer (stack_network). Fine-tuning itself is the caller's: lw::train with a NetworkObjective,
 // optionally wrapped in FrozenLayersObjective (pretrain/frozen_objective.hpp) to keep the
 // pretrained layers fixed.
-// Randomness: layer l's scheme draws from make_rng(seed, "pretrain/<scheme>/<name>", l) and starts
-// from make_rng(seed, "init/hidden", l); the output layer from make_rng(seed, "init/output"),
+// Randomness (core/streams.hpp): layer l's scheme draws from stream::scheme_stream(seed, scheme,
+// name, l) and starts from stream::hidden_init(seed, l); the output layer from
+// stream::output_init(seed),
 // the stream make_network uses, so every arm of a seed gets the same output weights.
 #include <armadillo>
 #include <cstdint>
@@ -81,7 +82,7 @@ struct OutputSpec {
   double init_scale = std::numeric_limits<double>::quiet_NaN();
 };
 
-// hidden layers + an output layer from make_layer(..., make_rng(seed, "init/output")).
+// hidden layers + an output layer from make_layer(..., stream::output_init(seed)).
 template <class T>
 Network<T> stack_network(std::vector<DenseLayer<T>> hidden, const OutputSpec& output,
                          std::uint64_t seed);

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "core/check.hpp"
+#include "core/streams.hpp"
 #include "nn/make_network.hpp"
 #include "pretrain/scheme_parse.hpp"
 
@@ -147,8 +148,7 @@ void write_scheme_list(std::ostream& out) {
 
 template <class T>
 Rng SchemeContext<T>::fork(std::string_view name) const {
-  return make_rng(seed, cat("pretrain/", options.scheme(), "/", name),
-                  static_cast<std::uint64_t>(layer));
+  return stream::scheme_stream(seed, options.scheme(), name, static_cast<std::uint64_t>(layer));
 }
 
 template <class T>
@@ -198,7 +198,7 @@ SchemeResult<T> run_scheme(const Scheme& scheme, const LayerTask<T>& task,
 
 template <class T>
 DenseLayer<T> initial_encoder(const LayerTask<T>& task, const SchemeContext<T>& ctx) {
-  Rng rng = make_rng(ctx.seed, "init/hidden", static_cast<std::uint64_t>(task.layer));
+  Rng rng = stream::hidden_init(ctx.seed, static_cast<std::uint64_t>(task.layer));
   return make_layer<T>(task.fan_in(), task.fan_out, task.act, task.init, task.init_scale, rng);
 }
 

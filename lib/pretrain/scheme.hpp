@@ -114,7 +114,8 @@ struct SchemeContext {
   std::vector<Observer<T>*> observers = {};  // see the pretraining phase through train()
   const std::atomic<bool>* stop_requested = nullptr;
 
-  // make_rng(seed, "pretrain/<scheme>/<name>", layer): the scheme's named streams.
+  // stream::scheme_stream(seed, scheme, name, layer), "pretrain/<scheme>/<name>": the scheme's
+  // named streams (core/streams.hpp).
   Rng fork(std::string_view name) const;
   // epochs, batch_size (clamped to n_train), optimizer and learning_rate from the options;
   // no early stopping, restore_best off, monitor valid_loss.
@@ -179,7 +180,7 @@ void validate_scheme_overrides(const OptionOverrides& overrides);
 void write_scheme_list(std::ostream& out);
 
 // The encoder's starting point: make_layer(fan_in, fan_out, act, init) drawn from
-// make_rng(seed, "init/hidden", layer), the same stream make_network uses, so a pretrained arm
+// stream::hidden_init(seed, layer), the same stream make_network uses, so a pretrained arm
 // starts from the weights of the arm without pretraining.
 template <class T>
 DenseLayer<T> initial_encoder(const LayerTask<T>& task, const SchemeContext<T>& ctx);

@@ -2,7 +2,8 @@
 //   h = act(W x + b)                       the new layer, on the clean output of the layers below
 //   o = V h + d,  loss = softmax cross-entropy(o, y)     a temporary head, dropped afterwards
 // Both are trained together with the network objective (train/network_objective.hpp) on the
-// labels; only (W, b) is kept. The head starts from make_rng(seed, "pretrain/supervised/head", l).
+// labels; only (W, b) is kept. The head starts from ctx.fork("head"),
+// "pretrain/supervised/head" (core/streams.hpp).
 #include <limits>
 
 #include "core/check.hpp"
