@@ -31,9 +31,11 @@ enum class Fault {
   last_term_missing, // the inner sum stops at k - 1
   single_precision,  // dgemm accumulating in float (sgemm unaffected)
   transpose_of_b_ignored,  // N/T: B's memory read as an untransposed k x n matrix
+  scaled_error,      // every entry off by g_scale (k + 2) eps(T) (|alpha| sum |a b| + |beta c0|)
 };
 
 Fault g_fault = Fault::none;
+double g_scale = 0;  // for Fault::scaled_error; the check's own bound is 4 (k + 2) eps (...)
 
 template <class T>
 void test_gemm(const char* ta_flag, const char* tb_flag, const int* m_, const int* n_, const int* k_,
@@ -47,18 +49,22 @@ void test_gemm(const char* ta_flag, const char* tb_flag, const int* m_, const in
   for (int j = 0; j < n; ++j) {
     for (int i = 0; i < m; ++i) {
       const int k_used = g_fault == Fault::last_term_missing ? k - 1 : k;
-      double sum = 0;
+      double sum = 0, abs_sum = 0;
       float sum_f = 0;
       for (int p = 0; p < k_used; ++p) {
         const double a = ta ? A[p + i * lda] : A[i + p * lda];
         const double b = tb_ignored ? B[p + j * k] : tb ? B[j + p * ldb] : B[p + j * ldb];
         sum += a * b;
+        abs_sum += std::abs(a * b);
         sum_f += static_cast<float>(a) * static_cast<float>(b);
       }
       if (g_fault == Fault::single_precision && sizeof(T) == sizeof(double)) sum = sum_f;
       const double c0 = C[i + j * ldc];
       double c = alpha * sum + (g_fault == Fault::beta_ignored ? 0.0 : beta * c0);
       if (g_fault == Fault::one_entry_off && i == 0 && j == 0) c *= 1.0 + 1e-3;
+      if (g_fault == Fault::scaled_error)
+        c += g_scale * (k + 2) * std::numeric_limits<T>::epsilon() *
+             (std::abs(alpha) * abs_sum + std::abs(beta * c0));
       T out = static_cast<T>(c);
       if (g_fault == Fault::two_ulps) {
         const T up = std::numeric_limits<T>::infinity();
@@ -106,11 +112,12 @@ constexpr int kSkip = 77;
 
 // In a child: ?gemm_ -> test kernels with `fault`, then the check's verdict as the exit code
 // (1 = correct, 0 = wrong); kSkip when the entry points cannot be redirected here.
-int verdict_with(Fault fault) {
+int verdict_with(Fault fault, double scale = 0) {
   const pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {
     g_fault = fault;
+    g_scale = scale;
     if (!redirect("sgemm_", reinterpret_cast<void*>(&test_sgemm)) ||
         !redirect("dgemm_", reinterpret_cast<void*>(&test_dgemm)))
       _exit(kSkip);
@@ -164,6 +171,17 @@ BOOST_AUTO_TEST_CASE(a_wrong_kernel_is_caught) {
   BOOST_TEST(verdict_with(Fault::beta_ignored) == 0);  // only the alpha, beta != 0 calls see it
   BOOST_TEST(verdict_with(Fault::last_term_missing) == 0);
   BOOST_TEST(verdict_with(Fault::transpose_of_b_ignored) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(the_tolerance_is_the_rounding_bound_within_a_factor_of_two) {
+  // Errors of half and of twice the check's bound, 4 (k + 2) eps (|alpha| sum |a b| + |beta c0|):
+  // a tolerance much looser or tighter than documented moves one of the two verdicts.
+  if (verdict_with(Fault::none) == kSkip) {
+    BOOST_TEST_MESSAGE("cannot redirect sgemm_/dgemm_ on this platform: skipped");
+    return;
+  }
+  BOOST_TEST(verdict_with(Fault::scaled_error, 2.0) == 1);
+  BOOST_TEST(verdict_with(Fault::scaled_error, 8.0) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_dgemm_that_rounds_to_single_precision_is_caught) {
