@@ -18,11 +18,13 @@
 
 namespace lw {
 
+// What became of a run: the one description of an outcome, for the console, the summary table and
+// the MPI reports (which carry all but `file`).
 struct RunOutcome {
   RunStatus status = RunStatus::failed;
-  Summary summary;
-  std::string message;
-  std::filesystem::path file;
+  Summary summary;      // complete runs; partly filled otherwise
+  std::string message;  // why it did not complete (for a failed run, the error)
+  std::filesystem::path file;  // its results file, where it is now
 };
 
 // progress: console progress lines, or null for none (MPI ranks report to rank 0 instead).

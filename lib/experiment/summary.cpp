@@ -10,21 +10,26 @@
 
 namespace lw {
 
-std::vector<SummaryRow> summarize(const std::vector<RunRecord>& records) {
+std::vector<SummaryRow> summarize(const std::vector<RunSpec>& runs,
+                                  const std::vector<std::optional<RunOutcome>>& outcomes) {
+  require(outcomes.size() == runs.size(),
+          cat("summarize(): ", outcomes.size(), " outcomes for ", runs.size(), " runs"));
   using Key = std::tuple<std::string, long, std::string, long>;  // arm, depth, act, width
   std::vector<Key> order;
-  std::map<Key, std::vector<const RunRecord*>> groups;
-  for (const auto& r : records) {
-    const Key key{r.run.arm, r.run.depth, r.run.activation, r.run.width};
+  std::map<Key, std::vector<const RunOutcome*>> groups;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (!outcomes[i]) continue;
+    const RunSpec& r = runs[i];
+    const Key key{r.arm, r.depth, r.activation, r.width};
     if (!groups.count(key)) order.push_back(key);
-    groups[key].push_back(&r);
+    groups[key].push_back(&*outcomes[i]);
   }
   std::vector<SummaryRow> rows;
   for (const auto& key : order) {
     SummaryRow row{.arm = std::get<0>(key), .activation = std::get<2>(key),
                    .depth = std::get<1>(key), .width = std::get<3>(key)};
     double sum = 0, sq = 0, epochs = 0, wall = 0;
-    for (const RunRecord* r : groups[key]) {
+    for (const RunOutcome* r : groups[key]) {
       if (r->status != RunStatus::complete) {
         ++row.n_not_complete;
         continue;

@@ -3,19 +3,14 @@
 // sample standard deviation over the seeds whose runs completed, the number of seeds, the runs
 // that diverged, failed or were interrupted, and the mean epochs run and wall time.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "experiment/grid.hpp"
-#include "io/results.hpp"
+#include "experiment/run.hpp"
 
 namespace lw {
-
-struct RunRecord {
-  RunSpec run;
-  RunStatus status = RunStatus::failed;
-  Summary summary;
-};
 
 struct SummaryRow {
   std::string arm, activation;
@@ -26,7 +21,9 @@ struct SummaryRow {
   double epochs_mean = 0, wall_time_mean_s = 0;
 };
 
-std::vector<SummaryRow> summarize(const std::vector<RunRecord>& records);
+// outcomes[i] is runs[i]'s (runs without one, not run yet, are left out).
+std::vector<SummaryRow> summarize(const std::vector<RunSpec>& runs,
+                                  const std::vector<std::optional<RunOutcome>>& outcomes);
 std::string format_summary(const std::vector<SummaryRow>& rows);  // a plain-text table
 // Written to path.tmp and renamed, so a reader never sees half a file.
 void write_summary_csv(const std::filesystem::path& path, const std::vector<SummaryRow>& rows);

@@ -25,8 +25,9 @@ RunOutcome RunWorker::run(const RunSpec& run, SweepProgress* progress) {
   return run_one(cfg_, run, split_, effective_, command_line_, progress, stop_);
 }
 
-std::string describe_outcome(RunStatus status, const Summary& summary, const std::string& message) {
-  if (status != RunStatus::complete) return to_string(status) + ": " + message;
+std::string describe_outcome(const RunOutcome& outcome) {
+  const Summary& summary = outcome.summary;
+  if (outcome.status != RunStatus::complete) return to_string(outcome.status) + ": " + outcome.message;
   char text[128];
   std::snprintf(text, sizeof text, "complete: test error %.2f%%, %lld epochs, %.1f s",
                 100 * summary.test_error, static_cast<long long>(summary.epochs_run),

@@ -36,6 +36,6 @@ class RunWorker {
 };
 
 // "complete: test error 12.34%, 14 epochs, 180.2 s" or "diverged: <message>".
-std::string describe_outcome(RunStatus status, const Summary& summary, const std::string& message);
+std::string describe_outcome(const RunOutcome& outcome);
 
 }  // namespace lw

@@ -290,6 +290,40 @@ BOOST_AUTO_TEST_CASE(complete_results_made_with_other_options_are_refused_not_re
                  .exit_code == 0);
 }
 
+// Files of an earlier version, named by the grid's shape (d1-xavier-s01), are the same runs: a
+// sweep with the same options renames them to their canonical ids and skips them.
+BOOST_AUTO_TEST_CASE(complete_runs_under_an_earlier_versions_id_are_renamed_and_skipped) {
+  lw::test::TempDir dir;
+  const auto args = tiny_grid(dir / "res", "old");
+  BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), args, dir / "a.txt").exit_code, 0);
+  const fs::path folder = dir / "res/old";
+  std::map<std::string, std::string> created;  // a rerun would write a new created_utc
+  for (const char* canonical : {"d1-sigmoid-w16-xavier-s02", "d2-sigmoid-w16-dae-s01"}) {
+    const std::string id = std::string(canonical);
+    const std::string legacy = id.substr(0, 3) + id.substr(id.find("-w16-") + 5);
+    fs::rename(folder / (id + ".h5"), folder / (legacy + ".h5"));
+    lw::h5::write_attr(lw::h5::open_file(folder / (legacy + ".h5"), true), "run_id", legacy);
+    created[id] = lw::h5::read_attr<std::string>(lw::h5::open_file(folder / (legacy + ".h5")),
+                                                 "created_utc");
+  }
+  auto dry_args = args;
+  dry_args.push_back("--dry-run");
+  const auto dry = run_program(depth_sweep(), dry_args, dir / "b.txt");
+  BOOST_TEST(contains(dry.output, "d1-sigmoid-w16-xavier-s02.h5  (complete as d1-xavier-s02.h5"),
+             dry.output);
+  const auto r = run_program(depth_sweep(), args, dir / "c.txt");
+  BOOST_TEST(r.exit_code == 0, r.output);
+  BOOST_TEST(contains(r.output, "2 complete run(s) made with these options under an earlier"),
+             r.output);
+  BOOST_TEST(contains(r.output, "12 of 12 runs complete, skipped"), r.output);
+  for (const auto& [id, utc] : created) {
+    const lw::h5::Object f = lw::h5::open_file(folder / (id + ".h5"));
+    BOOST_TEST(lw::h5::read_attr<std::string>(f, "created_utc") == utc, id);
+    BOOST_TEST(lw::h5::read_attr<std::string>(f, "run_id") == id);
+  }
+  BOOST_TEST(!fs::exists(folder / "d1-xavier-s02.h5"));
+}
+
 BOOST_AUTO_TEST_CASE(two_shards_cover_the_grid_exactly_once) {
   lw::test::TempDir dir;
   std::map<std::string, int> trained;  // run id -> how many shards trained it

@@ -1,14 +1,23 @@
-#include "mpi_sweep.hpp"
+#include "experiment/mpi_sweep.hpp"
 
 #include <mpi.h>
 
 #include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <iostream>
 #include <vector>
+
+#include "core/blas.hpp"
+#include "core/blas_kernel.hpp"
+#include "experiment/sweep.hpp"
+#include "experiment/worker.hpp"
+#include "instrument/console.hpp"
 
 namespace lw {
 namespace {
@@ -39,7 +48,7 @@ V take_value(const std::vector<char>& in, std::size_t& at) {
 }
 
 // [index (-1: none)] [status] [summary fields] [message bytes]
-std::vector<char> pack(std::int64_t index, const RunReport& r) {
+std::vector<char> pack(std::int64_t index, const RunOutcome& r) {
   std::vector<char> out;
   put(out, index);
   put(out, static_cast<std::int32_t>(r.status));
@@ -53,7 +62,7 @@ std::vector<char> pack(std::int64_t index, const RunReport& r) {
   return out;
 }
 
-std::int64_t unpack(const std::vector<char>& in, RunReport& r) {
+std::int64_t unpack(const std::vector<char>& in, RunOutcome& r) {
   std::size_t at = 0;
   const auto index = take_value<std::int64_t>(in, at);
   r.status = static_cast<RunStatus>(take_value<std::int32_t>(in, at));
@@ -67,7 +76,7 @@ std::int64_t unpack(const std::vector<char>& in, RunReport& r) {
   return index;
 }
 
-void send_report(std::int64_t index, const RunReport& report) {
+void send_report(std::int64_t index, const RunOutcome& report) {
   const auto buf = pack(index, report);
   check_mpi(MPI_Send(buf.data(), static_cast<int>(buf.size()), MPI_BYTE, 0, kReport,
                      MPI_COMM_WORLD),
@@ -75,7 +84,7 @@ void send_report(std::int64_t index, const RunReport& report) {
 }
 
 void worker_loop(const DistributeHooks& hooks) {
-  send_report(-1, RunReport{});  // ready
+  send_report(-1, RunOutcome{});  // ready
   for (;;) {
     std::int64_t index = -1;
     check_mpi(MPI_Recv(&index, 1, MPI_INT64_T, 0, kAssign, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
@@ -88,7 +97,7 @@ void worker_loop(const DistributeHooks& hooks) {
 struct Event {
   bool finished;
   std::size_t index;
-  RunReport report;
+  RunOutcome report;
 };
 
 void master_loop(const MpiSession& mpi, const std::vector<std::size_t>& items,
@@ -108,7 +117,7 @@ void master_loop(const MpiSession& mpi, const std::vector<std::size_t>& items,
         std::lock_guard lock(mutex);
         events.push_back({false, *index, {}});
       }
-      RunReport report = hooks.run(*index);
+      RunOutcome report = hooks.run(*index);
       std::lock_guard lock(mutex);
       events.push_back({true, *index, std::move(report)});
     }
@@ -130,7 +139,7 @@ void master_loop(const MpiSession& mpi, const std::vector<std::size_t>& items,
       check_mpi(MPI_Recv(buf.data(), count, MPI_BYTE, source, kReport, MPI_COMM_WORLD,
                          MPI_STATUS_IGNORE),
                 "MPI_Recv (report)");
-      RunReport report;
+      RunOutcome report;
       const std::int64_t done = unpack(buf, report);
       if (done >= 0) hooks.finished(static_cast<std::size_t>(done), source, report);
       const auto index = take();
@@ -184,6 +193,89 @@ void distribute_runs(const MpiSession& mpi, const std::vector<std::size_t>& item
                      const DistributeHooks& hooks) {
   if (mpi.rank() == 0) master_loop(mpi, items, hooks);
   else worker_loop(hooks);
+}
+
+int run_mpi(const SweepPlan& s, const MpiSession& mpi, StopFlag& stop) {
+  const bool master = mpi.rank() == 0;
+  RunWorker worker(s.cfg, s.args.effective, s.command_line, &stop.requested);
+  std::optional<SweepRecords> records;
+  int status = 0;
+  if (master) {
+    try {
+      worker.load(s.runs.front().seed);
+    } catch (const std::exception& e) {
+      std::cerr << s.program << ": " << e.what() << "\n";
+      status = 2;
+    }
+    if (status == 0 && !results_folder_writable(s.dir)) status = 2;
+    if (status == 0) {
+      adopt_legacy(s);
+      records.emplace(s);
+    }
+  }
+  if (mpi.max_over_ranks(status) != 0) return 2;
+  if (master) {
+    std::cout << s.program << ": " << s.runs.size() << " runs -> " << s.dir.string() << "/ | "
+              << mpi.size() << " MPI ranks, " << blas_kernel_note() << ", " << blas_threads()
+              << " BLAS threads each\n";
+    print_skipped(s, *records);
+    std::fflush(stdout);
+  }
+  const std::vector<std::size_t> todo = master ? records->todo : std::vector<std::size_t>{};
+  // Items are positions in the grid, which every rank expanded the same way.
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t finished = 0, failed = 0;
+  int running = 0;
+  DistributeHooks hooks;
+  hooks.stop = &stop.requested;
+  hooks.run = [&](std::size_t i) {
+    try {
+      return worker.run(s.runs[i], nullptr);
+    } catch (const std::exception& e) {
+      return RunOutcome{.status = RunStatus::failed, .summary = {},
+                        .message = "rank " + std::to_string(mpi.rank()) + ": " + e.what(),
+                        .file = {}};
+    }
+  };
+  auto tag = [&](std::size_t i, int rank) {
+    char text[160];
+    std::snprintf(text, sizeof text, "[run %zu/%zu %s | rank %d]", i + 1, s.runs.size(),
+                  s.runs[i].run_id.c_str(), rank);
+    return std::string(text);
+  };
+  hooks.started = [&](std::size_t i, int rank) {
+    ++running;
+    std::printf("%s started\n", tag(i, rank).c_str());
+    std::fflush(stdout);
+  };
+  hooks.finished = [&](std::size_t i, int rank, const RunOutcome& r) {
+    --running;
+    ++finished;
+    records->by_run[i] = r;
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const std::size_t left = todo.size() - finished;
+    std::printf("%s %s | %zu/%zu done, %d running, ETA %s\n", tag(i, rank).c_str(),
+                describe_outcome(r).c_str(), s.runs.size() - left, s.runs.size(), running,
+                format_duration(elapsed / static_cast<double>(finished) *
+                                static_cast<double>(left))
+                    .c_str());
+    std::fflush(stdout);
+    if (r.status == RunStatus::interrupted && !stop.requested) {
+      stop.signal = SIGTERM;  // a rank was stopped: so is the sweep
+      stop.requested = true;
+    }
+    if (r.status == RunStatus::failed) {
+      std::cerr << s.program << ": " << r.message << "\n";
+      ++failed;
+      stop.requested = true;
+    }
+  };
+  distribute_runs(mpi, todo, hooks);
+  if (!master) return 0;
+  write_sweep_summary(s, *records);
+  if (failed > 0) return 1;
+  return stop.requested ? stop_status(stop) : 0;
 }
 
 }  // namespace lw

@@ -1,5 +1,7 @@
 #pragma once
-// MPI distribution of a sweep (mpi_sweep.cpp is built only when CMake finds MPI: LW_HAVE_MPI).
+// MPI distribution of a sweep: the optional part of the sweep library (experiment/sweep.hpp).
+// mpi_sweep.cpp is built, as the OBJECT library lw_mpi, only when CMake finds MPI (LW_HAVE_MPI);
+// launcher_rank() is here for every build, so one without MPI can refuse to run under mpirun.
 //
 // `mpirun -n N depth_sweep ...`: every rank parses the same options; rank 0 is the master. It
 // hands out the runs still to do, one at a time, to whichever rank is idle (dynamic: deep and
@@ -19,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "io/results.hpp"
+#include "experiment/run.hpp"
 
 namespace lw {
 
@@ -51,19 +53,12 @@ class MpiSession {
   int rank_ = 0, size_ = 1;
 };
 
-// What a rank reports about one run.
-struct RunReport {
-  RunStatus status = RunStatus::failed;
-  Summary summary;
-  std::string message;  // why it did not complete; for a failed run (an exception) the error
-};
-
 struct DistributeHooks {
   // Runs the item on the calling rank (on rank 0: on its worker thread). Must not throw.
-  std::function<RunReport(std::size_t item)> run;
+  std::function<RunOutcome(std::size_t item)> run;
   // Rank 0 only, on its main thread, in the order things happen:
   std::function<void(std::size_t item, int rank)> started;
-  std::function<void(std::size_t item, int rank, const RunReport&)> finished;
+  std::function<void(std::size_t item, int rank, const RunOutcome&)> finished;
   // Once set, no further runs are handed out; runs under way finish (or stop themselves).
   std::atomic<bool>* stop = nullptr;
 };
@@ -73,5 +68,13 @@ struct DistributeHooks {
 // runs under way have reported).
 void distribute_runs(const MpiSession& mpi, const std::vector<std::size_t>& items,
                      const DistributeHooks& hooks);
+
+struct SweepPlan;
+struct StopFlag;
+
+// The sweep over the ranks of `mpi`: rank 0 checks the data and folder, hands out the runs still
+// to do, prints the progress of the whole sweep and writes the summary; every rank writes its own
+// runs' files (the same files a serial sweep writes). Returns the process's exit status.
+int run_mpi(const SweepPlan& plan, const MpiSession& mpi, StopFlag& stop);
 
 }  // namespace lw

@@ -1,0 +1,232 @@
+#include "experiment/sweep.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <iostream>
+#include <system_error>
+
+#include "core/blas.hpp"
+#include "core/blas_kernel.hpp"
+#include "core/build_info.hpp"
+#include "experiment/summary.hpp"
+#include "experiment/worker.hpp"
+#include "io/h5.hpp"
+#include "pretrain/scheme.hpp"
+
+namespace po = boost::program_options;
+
+namespace lw {
+
+std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk, bool under_mpi,
+                                 const std::string& usage) {
+  po::options_description scheme_options = describe_scheme_options(s.cfg.pretrain.options);
+  po::options_description sweep_options("Sweep");
+  sweep_options.add_options()
+      ("shard", po::value(&s.shard),
+       "run only part k/n of the grid (runs i with i % n == k), for job arrays without MPI")
+      ("blas-kernel", po::value(&s.blas_kernel),
+       "OpenBLAS kernel: auto (default; lifts a slow fallback kernel, checked against a reference "
+       "product), default (OpenBLAS's own choice) or a core name; also LW_BLAS_KERNEL");
+  sweep_options.add(scheme_options);
+  static std::ostream silent(nullptr);
+  std::ostream& err = talk ? std::cerr : silent;
+  try {
+    s.args = parse_arguments(argc, argv, s.cfg, sweep_options);
+    if (s.args.show_help) {
+      if (talk) std::cout << usage << "\n" << s.args.help << "\n";
+      return 0;
+    }
+    if (s.args.list_schemes) {
+      if (talk) write_scheme_list(std::cout);
+      return 0;
+    }
+    if (s.args.version) {
+      if (talk)
+        for (const auto& [k, v] : build_info_fields(build_info())) std::cout << k << ": " << v << "\n";
+      return 0;
+    }
+    validate(s.cfg);
+    validate_scheme_overrides(s.cfg.pretrain.options);
+    s.runs = select_shard(expand_grid(s.cfg), s.shard);
+  } catch (const std::exception& e) {
+    err << s.program << ": " << e.what() << "\n(see " << s.program << " --help)\n";
+    return 2;
+  }
+  if (s.cfg.threads == 0 && under_mpi) s.cfg.threads = 1;
+  if (s.cfg.threads > 0) set_blas_threads(s.cfg.threads);
+  try {
+    select_blas_kernel(argc, argv, s.blas_kernel, talk ? &std::cerr : nullptr);
+  } catch (const std::exception& e) {
+    err << s.program << ": --blas-kernel: " << e.what() << "\n";
+    return 2;
+  }
+  s.dir = experiment_dir(s.cfg);
+  s.command_line = lw::command_line(argc, argv);
+  return std::nullopt;
+}
+
+namespace {
+
+std::string hash_of(const SweepPlan& s, const RunSpec& run) {
+  return run_hash(run_config(s.cfg, run, s.args.effective));
+}
+
+// The complete legacy-named file of this run made with these options, if there is one.
+std::optional<std::filesystem::path> legacy_file(const SweepPlan& s, const RunSpec& run) {
+  if (std::filesystem::exists(results_path(s.dir, run.run_id))) return std::nullopt;
+  for (const auto& id : legacy_run_ids(run))
+    if (is_complete(s.dir, id) && read_run_hash(results_path(s.dir, id)) == hash_of(s, run))
+      return results_path(s.dir, id);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<int> check_folder(const SweepPlan& s) {
+  // A complete file is skipped only if it was made with the same options (run_hash); one made
+  // with others is an error, never silently reported as this config's result.
+  std::vector<std::string> conflicts;
+  for (const auto& r : s.runs)
+    if (!s.cfg.overwrite && is_complete(s.dir, r.run_id) &&
+        read_run_hash(results_path(s.dir, r.run_id)) != hash_of(s, r))
+      conflicts.push_back(results_path(s.dir, r.run_id).string());
+  if (!conflicts.empty()) {
+    std::cerr << s.program << ": " << conflicts.size() << " complete result(s) in "
+              << s.dir.string() << "/ were made with other options than these, e.g. "
+              << conflicts.front() << "\n(use --overwrite to redo them, or another --experiment)\n";
+    return 2;
+  }
+  if (s.args.dry_run) {
+    std::cout << s.runs.size() << " runs; results in " << s.dir.string() << "/\n";
+    for (const auto& r : s.runs) {
+      const bool done = is_complete(s.dir, r.run_id);
+      const bool partial = std::filesystem::exists(partial_path(s.dir, r.run_id));
+      const auto legacy = s.cfg.overwrite ? std::nullopt : legacy_file(s, r);
+      std::cout << "  " << results_path(s.dir, r.run_id).string()
+                << (done && !s.cfg.overwrite ? "  (complete, skipped)"
+                    : legacy ? "  (complete as " + legacy->filename().string() + ", renamed and skipped)"
+                    : partial ? "  (partial, redone)"
+                              : "")
+                << "\n";
+    }
+    return 0;
+  }
+  return std::nullopt;
+}
+
+std::size_t adopt_legacy(const SweepPlan& s) {
+  if (s.cfg.overwrite) return 0;
+  std::size_t adopted = 0;
+  std::string example;
+  for (const auto& run : s.runs) {
+    const auto old = legacy_file(s, run);
+    if (!old) continue;
+    const auto target = results_path(s.dir, run.run_id);
+    std::filesystem::rename(*old, target);
+    h5::write_attr(h5::open_file(target, true), "run_id", run.run_id);
+    if (adopted++ == 0) example = old->filename().string() + " -> " + target.filename().string();
+  }
+  if (adopted > 0)
+    std::cout << s.program << ": " << adopted << " complete run(s) made with these options under "
+              << "an earlier version's run id renamed to their canonical id, e.g. " << example
+              << "\n";
+  return adopted;
+}
+
+bool results_folder_writable(const std::filesystem::path& dir) {
+  const auto probe = dir / ".depth_sweep-write-test";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (!ec) {
+    std::FILE* f = std::fopen(probe.c_str(), "wb");
+    bool ok = f != nullptr;
+    if (f) {
+      ok = std::fputs("ok", f) >= 0;
+      ok = std::fclose(f) == 0 && ok;
+    }
+    if (!ok) ec.assign(errno, std::generic_category());
+    std::error_code ignored;
+    std::filesystem::remove(probe, ignored);
+  }
+  if (!ec) return true;
+  std::cerr << "depth_sweep: --results: cannot write into " << dir.string() << "/ ("
+            << ec.message() << "); expected a folder this user can create files in\n";
+  return false;
+}
+
+SweepRecords::SweepRecords(const SweepPlan& s) : by_run(s.runs.size()) {
+  for (std::size_t i = 0; i < s.runs.size(); ++i) {
+    const auto& run = s.runs[i];
+    const auto file = results_path(s.dir, run.run_id);
+    if (!s.cfg.overwrite && is_complete(s.dir, run.run_id))
+      by_run[i] = RunOutcome{.status = RunStatus::complete, .summary = read_summary(file),
+                             .message = {}, .file = file};
+    else
+      todo.push_back(i);
+  }
+}
+
+void print_skipped(const SweepPlan& s, const SweepRecords& records) {
+  const std::size_t skipped = s.runs.size() - records.todo.size();
+  if (skipped > 0)
+    std::cout << s.program << ": " << skipped << " of " << s.runs.size()
+              << " runs complete, skipped (use --overwrite to redo them)\n";
+}
+
+void write_sweep_summary(const SweepPlan& s, const SweepRecords& records) {
+  const auto table = summarize(s.runs, records.by_run);
+  // Shards of one grid share the folder: each writes its own summary (tools/analysis/summary
+  // merges them).
+  std::string csv_name = "summary.csv";
+  if (!s.shard.empty()) {
+    csv_name = "summary-shard-" + s.shard + ".csv";
+    std::replace(csv_name.begin(), csv_name.end(), '/', '-');
+  }
+  write_summary_csv(s.dir / csv_name, table);
+  std::cout << "\n" << format_summary(table) << "summary: " << (s.dir / csv_name).string() << "\n";
+}
+
+int stop_status(const StopFlag& stop) {
+  std::cerr << "depth_sweep: stopped by signal; finished runs are kept, rerun to resume\n";
+  return 128 + stop.signal.load();
+}
+
+int run_serial(const SweepPlan& s, StopFlag& stop) {
+  RunWorker worker(s.cfg, s.args.effective, s.command_line, &stop.requested);
+  // Load the first split now, so bad data options or files fail before any file is written.
+  try {
+    worker.load(s.runs.front().seed);
+  } catch (const std::exception& e) {
+    std::cerr << s.program << ": " << e.what() << "\n";
+    return 2;
+  }
+  if (!results_folder_writable(s.dir)) return 2;
+  adopt_legacy(s);
+  SweepRecords records(s);
+  std::cout << s.program << ": " << s.runs.size() << " runs -> " << s.dir.string() << "/ | "
+            << blas_kernel_note() << ", " << blas_threads() << " BLAS threads\n";
+  print_skipped(s, records);
+  SweepProgress progress{.runs_total = s.runs.size(),
+                         .runs_done = s.runs.size() - records.todo.size(),
+                         .epochs_per_run = s.cfg.finetune.epochs};
+  try {
+    for (const std::size_t i : records.todo) {
+      if (stop.requested) break;
+      const auto& run = s.runs[i];
+      RunOutcome out = worker.run(run, &progress);
+      std::printf("[run %zu/%zu %s] %s\n", progress.runs_done + 1, s.runs.size(),
+                  run.run_id.c_str(), describe_outcome(out).c_str());
+      std::fflush(stdout);
+      records.by_run[i] = std::move(out);
+      ++progress.runs_done;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << s.program << ": " << e.what() << "\n";
+    return 1;
+  }
+  write_sweep_summary(s, records);
+  return stop.requested ? stop_status(stop) : 0;
+}
+
+}  // namespace lw

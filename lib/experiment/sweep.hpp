@@ -1,0 +1,78 @@
+#pragma once
+// A sweep: every run of a grid into its own results file, resumable (the library behind
+// experiments/depth_sweep.cpp; the MPI distribution is experiment/mpi_sweep.hpp).
+//   prepare_sweep    options -> SweepPlan (checked; BLAS threads and kernel set)
+//   check_folder     complete results made with other options are refused; --dry-run lists
+//   adopt_legacy     complete files of an earlier version under a short run id get their
+//                    canonical name, when made with the same options (same run_hash)
+//   run_serial       the runs still to do, one at a time; then the summary table and csv
+// A run is skipped when <results>/<experiment>/<run_id>.h5 is complete and its run_hash matches.
+// Exit statuses: 0 done, 1 a run failed (an exception), 2 bad options, data or folder,
+// 128 + signal when stopped by SIGINT/SIGTERM (finished runs are kept).
+#include <atomic>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "experiment/config.hpp"
+#include "experiment/grid.hpp"
+#include "experiment/run.hpp"
+
+namespace lw {
+
+// Everything a sweep needs once its options are parsed.
+struct SweepPlan {
+  ExperimentConfig cfg;
+  ParsedArgs args;
+  std::vector<RunSpec> runs;  // the grid (or this shard of it), in grid order
+  std::string shard, blas_kernel, command_line;
+  std::string program = "depth_sweep";  // names the messages
+  std::filesystem::path dir;  // <results>/<experiment>
+};
+
+// A stop request and the signal that made it (the driver's signal handler sets both).
+struct StopFlag {
+  std::atomic<bool> requested{false};
+  std::atomic<int> signal{0};
+};
+
+// Parses and checks the options into plan; sets the BLAS threads (1 per rank under MPI unless
+// --threads says otherwise) and kernel. Returns an exit status (0 after --help, --version,
+// --list-schemes; 2 for bad options, printed on err as "<program>: <message>"), or nullopt to go
+// on. Only `talk` prints (MPI ranks other than 0 stay silent).
+std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& plan, bool talk,
+                                 bool under_mpi, const std::string& usage);
+
+// Rank 0's checks before any run: complete results made with other options (exit 2), and
+// --dry-run's listing (exit 0). nullopt: go on.
+std::optional<int> check_folder(const SweepPlan& plan);
+
+// Renames each complete <legacy_run_id>.h5 (grid.hpp legacy_run_ids) whose run_hash matches the
+// run's to its canonical <run_id>.h5 (and its run_id attribute), unless that exists. Returns the
+// number renamed.
+std::size_t adopt_legacy(const SweepPlan& plan);
+
+// The results folder must take files before hours of training go into the first run: created
+// if missing, then a file written and removed. Returns false after printing why.
+bool results_folder_writable(const std::filesystem::path& dir);
+
+// The runs' outcomes, in grid order; complete runs of an earlier sweep are read back.
+struct SweepRecords {
+  std::vector<std::optional<RunOutcome>> by_run;
+  std::vector<std::size_t> todo;  // positions in SweepPlan::runs still to run
+
+  explicit SweepRecords(const SweepPlan& plan);
+};
+
+void print_skipped(const SweepPlan& plan, const SweepRecords& records);
+// Writes summary.csv (or summary-shard-k-n.csv) and prints the table.
+void write_sweep_summary(const SweepPlan& plan, const SweepRecords& records);
+// "depth_sweep: stopped by signal; ..." and the exit status 128 + signal.
+int stop_status(const StopFlag& stop);
+
+// The serial sweep: the runs still to do, one at a time, with console progress.
+int run_serial(const SweepPlan& plan, StopFlag& stop);
+
+}  // namespace lw
