@@ -107,21 +107,22 @@ ActivationMoments activation_moments(Activation act, const arma::Mat<T>& a) {
 
 template <class T>
 LayerStats layer_stats(const Network<T>& net, const Trace<T>& trace, const Gradients<T>& grads,
-                       const std::vector<UpdateNorms>* norms) {
+                       const std::vector<LayerNorms>* norms) {
   const std::size_t L = net.layers.size();
   require(grads.layers.size() == L && trace.a.size() == L + 1,
           "layer_stats(): trace and gradients do not belong to this network");
-  require(!norms || norms->size() == 2 * L,
-          cat("layer_stats(): ", norms ? norms->size() : 0, " update norms for ", L, " layers"));
+  require(!norms || norms->size() == L,
+          cat("layer_stats(): update norms of ", norms ? norms->size() : 0, " layers for ", L,
+              " layers"));
   LayerStats s;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t l = 0; l < L; ++l) {
     const auto& g = grads.layers[l];
     const arma::Mat<T>& a = trace.a[l + 1];
-    if (norms) {
-      const UpdateNorms& w = (*norms)[2 * l];
+    if (norms && (*norms)[l].measured) {
+      const UpdateNorms& w = (*norms)[l].W;
       s.grad_norm_W.push_back(std::sqrt(w.grad_sq));
-      s.grad_norm_b.push_back(std::sqrt((*norms)[2 * l + 1].grad_sq));
+      s.grad_norm_b.push_back(std::sqrt((*norms)[l].b.grad_sq));
       s.weight_norm_W.push_back(std::sqrt(w.param_sq));
       s.update_ratio.push_back(std::sqrt(w.step_sq) / std::sqrt(w.param_sq));
     } else {
@@ -147,8 +148,8 @@ LayerStats layer_stats(const Network<T>& net, const Trace<T>& trace, const Gradi
 template double frobenius_norm(const arma::Mat<float>&);
 template double frobenius_norm(const arma::Mat<double>&);
 template LayerStats layer_stats(const Network<float>&, const Trace<float>&,
-                                const Gradients<float>&, const std::vector<UpdateNorms>*);
+                                const Gradients<float>&, const std::vector<LayerNorms>*);
 template LayerStats layer_stats(const Network<double>&, const Trace<double>&,
-                                const Gradients<double>&, const std::vector<UpdateNorms>*);
+                                const Gradients<double>&, const std::vector<LayerNorms>*);
 
 }  // namespace lw

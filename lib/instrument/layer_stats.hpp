@@ -1,8 +1,9 @@
 #pragma once
 // Per-layer statistics of one training step: a pure function of (network, trace, gradients) and,
-// optionally, the optimizer's UpdateNorms of that step (train/optimizer.hpp), which carry the
-// gradient and weight norms already measured in the update loop (so logging every step need not
-// read every weight and gradient again) and the update ratios.
+// optionally, the optimizer's norms of that step by layer (train/observer.hpp LayerNorms), which
+// carry the gradient and weight norms already measured in the update loop, the weights as they
+// were before the update (so logging every step need not read every weight and gradient again),
+// and the update ratios.
 // For weight layer l (0 next to the input), with a[l+1] its output on the batch:
 //   grad_norm_W    ||dL/dW_l||_F
 //   grad_norm_b    ||dL/db_l||_2
@@ -16,7 +17,7 @@
 #include <vector>
 
 #include "nn/network.hpp"
-#include "train/optimizer.hpp"
+#include "train/observer.hpp"
 
 namespace lw {
 
@@ -25,12 +26,14 @@ struct LayerStats {
       act_std, act_saturated;  // L entries each
 };
 
-// norms, when given, holds one entry per parameter in NetworkObjective's order (W_0, b_0, W_1,
-// b_1, ...); grad_norm_W/b and weight_norm_W then come from it (the gradient the optimizer
-// applied: zero for frozen layers), and update_ratio is filled.
+// norms, when given, holds one entry per layer (StepEvent::layer_norms); for each measured layer
+// grad_norm_W/b and weight_norm_W come from it (the gradient the optimizer applied: zero for
+// frozen layers; W before the update) and update_ratio is filled. Without them (or for a layer
+// not measured) they are read from grads and net, and update_ratio is NaN: call it before the
+// update then, so W is the W the gradient was taken at.
 template <class T>
 LayerStats layer_stats(const Network<T>& net, const Trace<T>& trace, const Gradients<T>& grads,
-                       const std::vector<UpdateNorms>* norms = nullptr);
+                       const std::vector<LayerNorms>* norms = nullptr);
 
 // ||m||_F with double accumulation in independent lanes, so the compiler vectorises it (BLAS's
 // nrm2 scales every element to avoid overflow and is several times slower; these are norms of

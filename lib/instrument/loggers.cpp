@@ -26,14 +26,14 @@ void ResultsLogger<T>::on_step_end(const StepEvent<T>& e) {
   const Gradients<T>* grads = e.objective->gradients();
   if (!net || !grads) return;
   const std::size_t L = net->layers.size();
-  const std::vector<UpdateNorms>* norms = e.norms && e.norms->size() == 2 * L ? e.norms : nullptr;
   if (grad_sum_.size() != L) grad_sum_.assign(L, 0.0);
-  for (std::size_t l = 0; l < L; ++l)
-    grad_sum_[l] +=
-        norms ? std::sqrt((*norms)[2 * l].grad_sq) : frobenius_norm(grads->layers[l].dW);
+  e.for_each_layer([&](std::size_t l, const arma::Mat<T>& dW, const arma::Mat<T>&,
+                       const LayerNorms* norms) {
+    grad_sum_[l] += norms && norms->measured ? std::sqrt(norms->W.grad_sq) : frobenius_norm(dW);
+  });
   ++grad_count_;
   if (e.step % every_ != 0) return;
-  LayerStats s = layer_stats(*net, *e.objective->trace(), *grads, norms);
+  LayerStats s = layer_stats(*net, *e.objective->trace(), *grads, e.layer_norms);
   file_.append_step(StepRow{.step = e.step,
                             .epoch = e.epoch + 1,
                             .batch_loss = e.batch_loss,

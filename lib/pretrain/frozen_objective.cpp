@@ -24,10 +24,10 @@ std::vector<Parameter<T>> FrozenLayersObjective<T>::parameters() {
   const Network<T>* net = inner_.network();
   for (auto& p : params)
     for (std::size_t l = 0; l < n_frozen_; ++l) {
-      if (p.value == &net->layers[l].W)
-        p = {p.value, &zeros_[2 * l], false};
-      else if (p.value == &net->layers[l].b)
-        p = {p.value, &zeros_[2 * l + 1], false};
+      if (p.value == &net->layers[l].W || p.value == &net->layers[l].b) {
+        p.grad = &zeros_[2 * l + (p.value == &net->layers[l].W ? 0 : 1)];  // labels kept
+        p.decay = false;
+      }
     }
   return params;
 }

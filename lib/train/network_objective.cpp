@@ -63,11 +63,17 @@ BatchResult NetworkObjective<T>::evaluate(const arma::Mat<T>& X, const arma::Mat
 
 template <class T>
 std::vector<Parameter<T>> NetworkObjective<T>::parameters() {
-  grads_.layers.resize(net_.layers.size());
+  return network_parameters(net_, grads_);
+}
+
+template <class T>
+std::vector<Parameter<T>> network_parameters(Network<T>& net, Gradients<T>& grads) {
+  grads.layers.resize(net.layers.size());
   std::vector<Parameter<T>> params;
-  for (std::size_t l = 0; l < net_.layers.size(); ++l) {
-    params.push_back({&net_.layers[l].W, &grads_.layers[l].dW, true});
-    params.push_back({&net_.layers[l].b, &grads_.layers[l].db, false});
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const int layer = static_cast<int>(l);
+    params.push_back({&net.layers[l].W, &grads.layers[l].dW, true, layer, ParamRole::weight});
+    params.push_back({&net.layers[l].b, &grads.layers[l].db, false, layer, ParamRole::bias});
   }
   return params;
 }
@@ -80,6 +86,8 @@ void NetworkObjective<T>::after_update() {
 
 template class NetworkObjective<float>;
 template class NetworkObjective<double>;
+template std::vector<Parameter<float>> network_parameters(Network<float>&, Gradients<float>&);
+template std::vector<Parameter<double>> network_parameters(Network<double>&, Gradients<double>&);
 template std::int64_t count_errors_one_hot(const arma::Mat<float>&, const arma::Mat<float>&);
 template std::int64_t count_errors_one_hot(const arma::Mat<double>&, const arma::Mat<double>&);
 

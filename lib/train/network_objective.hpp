@@ -40,6 +40,11 @@ class NetworkObjective final : public Objective<T> {
   Gradients<T> grads_;
 };
 
+// W_0, b_0, W_1, b_1, ... of net with their gradients in grads (resized to net's layers), each
+// labelled with its layer and role: NetworkObjective's parameter list.
+template <class T>
+std::vector<Parameter<T>> network_parameters(Network<T>& net, Gradients<T>& grads);
+
 // Misclassified columns: argmax of the output against argmax of the one-hot targets.
 template <class T>
 std::int64_t count_errors_one_hot(const arma::Mat<T>& O, const arma::Mat<T>& Y);

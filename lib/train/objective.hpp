@@ -19,11 +19,17 @@ template <class T> struct Network;
 template <class T> struct Trace;
 template <class T> struct Gradients;
 
+enum class ParamRole { other, weight, bias };  // of a network layer: W or b
+
 template <class T>
 struct Parameter {
   arma::Mat<T>* value;
   const arma::Mat<T>* grad;
   bool decay;  // weight decay and max-norm apply (weights yes, biases no)
+  // Which network layer's W or b this is, so observers find a layer's parameters by name, not
+  // by position (layer -1, role other: not a layer of network(), e.g. a decoder's weights).
+  int layer = -1;
+  ParamRole role = ParamRole::other;
 };
 
 struct BatchResult {

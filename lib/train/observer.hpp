@@ -4,7 +4,8 @@
 //   on_phase_begin   before the first batch of a phase (fine-tuning, or one pretraining layer)
 //   on_gradient      after backward, before the update: gradients of this step are in place
 //   on_step_end      after the update, with the UpdateNorms of each parameter (gradient, weight
-//                    and step norms); trace and gradients are still those of this step
+//                    and step norms) and of each network layer by name (layer_norms,
+//                    for_each_layer); trace and gradients are still those of this step
 //   on_epoch_end     after validation; return false to stop
 //   on_phase_end     after the last epoch, with the outcome
 #include <cmath>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "nn/network.hpp"
 #include "train/objective.hpp"
 #include "train/optimizer.hpp"
 
@@ -23,6 +25,21 @@ struct PhaseInfo {
   std::string scheme;    // pretraining: the scheme
 };
 
+// The update norms of one network layer's W and b (Parameter::layer and role), as the optimizer
+// measured them: the gradient it applied (zero for a frozen layer), the weights before the update
+// and the step. measured is false for a layer whose parameters the objective does not list.
+struct LayerNorms {
+  UpdateNorms W, b;
+  bool measured = false;
+};
+
+// The LayerNorms of layers 0 .. n_layers-1 from the norms of `params` (parallel lists), by each
+// parameter's layer label. out is resized once and reused.
+template <class T>
+void gather_layer_norms(const std::vector<Parameter<T>>& params,
+                        const std::vector<UpdateNorms>& norms, std::size_t n_layers,
+                        std::vector<LayerNorms>& out);
+
 template <class T>
 struct StepEvent {
   long step = 0;          // 0 for the first batch
@@ -31,6 +48,13 @@ struct StepEvent {
   double learning_rate = 0;
   const Objective<T>* objective = nullptr;
   const std::vector<UpdateNorms>* norms = nullptr;  // on_step_end only: one per Parameter
+  // on_step_end only, when the objective has a network: one per layer of objective->network().
+  const std::vector<LayerNorms>* layer_norms = nullptr;
+
+  // f(layer, dW, db, const LayerNorms* or null) for every layer of the objective's network, layer 0
+  // next to the input: this step's gradients by layer, and (on_step_end) the norms of the update.
+  template <class F>
+  void for_each_layer(F&& f) const;
 };
 
 inline constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
@@ -67,5 +91,15 @@ class Observer {
   virtual bool on_epoch_end(const EpochMetrics&) { return true; }
   virtual void on_phase_end(const PhaseInfo&, const TrainResult&) {}
 };
+
+template <class T>
+template <class F>
+void StepEvent<T>::for_each_layer(F&& f) const {
+  const Gradients<T>* grads = objective ? objective->gradients() : nullptr;
+  if (!grads) return;
+  for (std::size_t l = 0; l < grads->layers.size(); ++l)
+    f(l, grads->layers[l].dW, grads->layers[l].db,
+      layer_norms && l < layer_norms->size() ? &(*layer_norms)[l] : nullptr);
+}
 
 }  // namespace lw

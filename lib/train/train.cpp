@@ -33,6 +33,24 @@ bool parameters_finite(const std::vector<Parameter<T>>& params) {
 
 }  // namespace
 
+template <class T>
+void gather_layer_norms(const std::vector<Parameter<T>>& params,
+                        const std::vector<UpdateNorms>& norms, std::size_t n_layers,
+                        std::vector<LayerNorms>& out) {
+  require(norms.size() == params.size(),
+          cat("gather_layer_norms(): ", norms.size(), " norms for ", params.size(), " parameters"));
+  out.assign(n_layers, LayerNorms{});
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const Parameter<T>& p = params[i];
+    if (p.layer < 0 || static_cast<std::size_t>(p.layer) >= n_layers) continue;
+    LayerNorms& l = out[static_cast<std::size_t>(p.layer)];
+    if (p.role == ParamRole::weight) l.W = norms[i];
+    else if (p.role == ParamRole::bias) l.b = norms[i];
+    else continue;
+    l.measured = true;
+  }
+}
+
 Monitor parse_monitor(std::string_view name) {
   if (name == "valid_error") return Monitor::valid_error;
   if (name == "valid_loss") return Monitor::valid_loss;
@@ -75,6 +93,8 @@ TrainResult train(Objective<T>& objective, const TrainData<T>& data, const Train
   EarlyStopping stopping(config.patience, config.min_delta);
   const std::vector<Parameter<T>> params = objective.parameters();
   std::vector<UpdateNorms> norms;
+  std::vector<LayerNorms> layer_norms;  // norms by network layer (gather_layer_norms)
+  const std::size_t n_net_layers = objective.network() ? objective.network()->layers.size() : 0;
   arma::Mat<T> Xb, Yb;
   TrainResult result;
   StepEvent<T> event;
@@ -115,12 +135,17 @@ TrainResult train(Objective<T>& objective, const TrainData<T>& data, const Train
       event.batch_loss = batch.loss;
       event.learning_rate = lr;
       event.norms = nullptr;
+      event.layer_norms = nullptr;
       for (auto* o : hooks.observers) o->on_gradient(event);
       // The update norms only when someone watches (measuring them costs a pass of reductions).
       const bool watched = !hooks.observers.empty();
       optimizer_step(optimizer, params, lr, watched ? &norms : nullptr);
       objective.after_update();
       event.norms = watched ? &norms : nullptr;
+      if (watched && n_net_layers > 0) {
+        gather_layer_norms(params, norms, n_net_layers, layer_norms);
+        event.layer_norms = &layer_norms;
+      }
       for (auto* o : hooks.observers) o->on_step_end(event);
       ++result.steps;
       loss_sum += batch.loss * static_cast<double>(count);
@@ -169,6 +194,12 @@ TrainResult train(Objective<T>& objective, const TrainData<T>& data, const Train
   return finish();
 }
 
+template void gather_layer_norms(const std::vector<Parameter<float>>&,
+                                 const std::vector<UpdateNorms>&, std::size_t,
+                                 std::vector<LayerNorms>&);
+template void gather_layer_norms(const std::vector<Parameter<double>>&,
+                                 const std::vector<UpdateNorms>&, std::size_t,
+                                 std::vector<LayerNorms>&);
 template TrainResult train(Objective<float>&, const TrainData<float>&, const TrainConfig&, Rng&,
                            const PhaseInfo&, const TrainHooks<float>&);
 template TrainResult train(Objective<double>&, const TrainData<double>&, const TrainConfig&, Rng&,

@@ -57,12 +57,14 @@ BOOST_AUTO_TEST_CASE(statistics_of_a_hand_made_step_match_hand_computation) {
   BOOST_TEST(s.act_saturated[1] == 0.5, tol);
   for (double r : s.update_ratio) BOOST_TEST(std::isnan(r));  // before the update
 
-  // With the optimizer's UpdateNorms (W_0, b_0, W_1, b_1): norms come from them, the update ratio
-  // is |step of W_l| / |W_l before the update|; delta and activation statistics are unchanged.
-  const std::vector<lw::UpdateNorms> norms{{.grad_sq = 4.0, .param_sq = 25.0, .step_sq = 0.25},
-                                           {.grad_sq = 9.0, .param_sq = 1.0, .step_sq = 1.0},
-                                           {.grad_sq = 16.0, .param_sq = 25.0, .step_sq = 1.0},
-                                           {.grad_sq = 0.0, .param_sq = 1.0, .step_sq = 0.0}};
+  // With the optimizer's norms by layer (W and b of layers 0 and 1): norms come from them, the
+  // update ratio is |step of W_l| / |W_l before the update|; delta and activation statistics are
+  // unchanged.
+  const std::vector<lw::LayerNorms> norms{
+      {.W = {.grad_sq = 4.0, .param_sq = 25.0, .step_sq = 0.25},
+       .b = {.grad_sq = 9.0, .param_sq = 1.0, .step_sq = 1.0}, .measured = true},
+      {.W = {.grad_sq = 16.0, .param_sq = 25.0, .step_sq = 1.0},
+       .b = {.grad_sq = 0.0, .param_sq = 1.0, .step_sq = 0.0}, .measured = true}};
   const lw::LayerStats t = lw::layer_stats(net, trace, grads, &norms);
   BOOST_TEST(t.grad_norm_W[0] == 2.0, tol);
   BOOST_TEST(t.grad_norm_b[0] == 3.0, tol);
@@ -72,8 +74,16 @@ BOOST_AUTO_TEST_CASE(statistics_of_a_hand_made_step_match_hand_computation) {
   BOOST_TEST(t.update_ratio[1] == 0.2, tol);
   BOOST_TEST(t.delta_norm == s.delta_norm, tt::per_element());
   BOOST_TEST(t.act_saturated == s.act_saturated, tt::per_element());
-  const std::vector<lw::UpdateNorms> short_norms(3);
+  const std::vector<lw::LayerNorms> short_norms(1);
   BOOST_CHECK_THROW(lw::layer_stats(net, trace, grads, &short_norms), std::invalid_argument);
+  // A layer without measured norms is read from the gradients and weights, the others not.
+  std::vector<lw::LayerNorms> partial = norms;
+  partial[1].measured = false;
+  const lw::LayerStats p = lw::layer_stats(net, trace, grads, &partial);
+  BOOST_TEST(p.grad_norm_W[0] == 2.0, tol);
+  BOOST_TEST(p.grad_norm_W[1] == s.grad_norm_W[1], tol);
+  BOOST_TEST(p.weight_norm_W[1] == s.weight_norm_W[1], tol);
+  BOOST_TEST(std::isnan(p.update_ratio[1]));
 }
 
 BOOST_AUTO_TEST_CASE(saturation_follows_each_activation) {

@@ -92,14 +92,10 @@ StepBreakdown breakdown(const arma::Mat<T>& X, const arma::Mat<T>& Y,
   Network<T> net = make_network<T>(mlp_spec(sizes), 1);
   Trace<T> trace;
   Gradients<T> grads;
-  grads.layers.resize(net.layers.size());
-  std::vector<Parameter<T>> params;  // as NetworkObjective lists them
-  for (std::size_t l = 0; l < net.layers.size(); ++l) {
-    params.push_back({&net.layers[l].W, &grads.layers[l].dW, true});
-    params.push_back({&net.layers[l].b, &grads.layers[l].db, false});
-  }
+  const std::vector<Parameter<T>> params = network_parameters(net, grads);  // NetworkObjective's
   Optimizer<T> optimizer(one_epoch(batch).optimizer);
   std::vector<UpdateNorms> norms;
+  std::vector<LayerNorms> layer_norms;
   const arma::uword n_batches = std::max<arma::uword>(1, X.n_cols / batch);
   std::vector<Timing> fwd, bwd, upd, upd_norms, stats;
   const auto timed = [](std::vector<Timing>& out, const auto& f) {
@@ -129,7 +125,10 @@ StepBreakdown breakdown(const arma::Mat<T>& X, const arma::Mat<T>& Y,
       timed(upd, [&] { optimizer_step(optimizer, params, 0.1); });
     } else {  // and layer_stats as the logger calls it, after an update that measured the norms
       timed(upd_norms, [&] { optimizer_step(optimizer, params, 0.1, &norms); });
-      timed(stats, [&] { sink += layer_stats(net, trace, grads, &norms).act_mean[0]; });
+      timed(stats, [&] {
+        gather_layer_norms(params, norms, net.layers.size(), layer_norms);
+        sink += layer_stats(net, trace, grads, &layer_norms).act_mean[0];
+      });
     }
   }
   if (!std::isfinite(sink)) std::fprintf(stderr, "breakdown: non-finite loss\n");
