@@ -1,5 +1,5 @@
 #pragma once
-// Explicit, portable randomness (DESIGN.md, Reproducibility).
+// Explicit, portable randomness (README, Architecture; core/streams.hpp names a run's streams).
 //
 // Rng is xoshiro256** seeded through splitmix64; every distribution is implemented here, so the
 // same seed gives the same numbers with any standard library. There is no global generator: every

@@ -4,7 +4,7 @@
 // object path, plus HDF5's innermost reason, e.g.
 //   "h5::create_file(): cannot create file (/x/run.h5.partial): unable to open file ... Not a directory"
 //
-// Layout conventions (DESIGN.md, "HDF5 results"):
+// Layout conventions (README, "The HDF5 results file"):
 //   - An Armadillo matrix M (n_rows x n_cols, column-major) is stored with dims (n_rows, n_cols),
 //     so NumPy sees M.shape == (n_rows, n_cols) and M[i, j] == M(i, j); a weight matrix W
 //     (fan_out x fan_in) reads back in NumPy as shape (fan_out, fan_in).

@@ -1,5 +1,5 @@
 #pragma once
-// Weight initializers, in a registry (DESIGN.md, Extension points). Each draws a fan_out x fan_in
+// Weight initializers, in a registry (README, Extending). Each draws a fan_out x fan_in
 // matrix in double from the Rng it is given (so float and double networks of one seed start from
 // the same weights, rounded). Biases always start at zero.
 //   uniform         U(-1/sqrt(fan_in), +1/sqrt(fan_in))          the classic heuristic

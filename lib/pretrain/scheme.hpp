@@ -1,5 +1,5 @@
 #pragma once
-// Pretraining schemes: the contract and the registry (DESIGN.md, Extension points).
+// Pretraining schemes: the contract and the registry (README, Extending).
 //
 // A scheme trains ONE hidden layer on the clean representation of the layer below and returns it:
 //   pretrain(task, ctx) -> SchemeResult{layer, train}

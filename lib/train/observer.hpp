@@ -1,5 +1,5 @@
 #pragma once
-// Observer hooks of the training loop (DESIGN.md, Observers and instrumentation). Observers watch:
+// Observer hooks of the training loop (README, Extending and Architecture). Observers watch:
 // they never change training state. Only on_epoch_end may ask the loop to stop.
 //   on_phase_begin   before the first batch of a phase (fine-tuning, or one pretraining layer)
 //   on_gradient      after backward, before the update: gradients of this step are in place
