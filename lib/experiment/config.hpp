@@ -70,8 +70,9 @@ struct ExperimentConfig {
 // Every option of the config, bound to cfg's fields.
 boost::program_options::options_description describe_options(ExperimentConfig& cfg);
 
-// Parses argv (and --config FILE) into cfg. Throws std::invalid_argument with one clear message for
-// an unknown option, a malformed value or an unreadable config file.
+// Parses argv (and --config FILE) into cfg with parse_options (experiment/options.hpp). Throws
+// std::invalid_argument with one clear message for an unknown option, a malformed value or an
+// unreadable config file.
 struct ParsedArgs {
   bool show_help = false, dry_run = false, list_schemes = false, version = false;
   std::string config_file;
