@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "core/check.hpp"
+#include "io/checkpoint.hpp"
 #include "io/datasets.hpp"
-#include "train/checkpoint.hpp"
 #include "train/network_objective.hpp"
 
 namespace po = boost::program_options;

@@ -18,11 +18,11 @@
 #include "core/check.hpp"
 #include "experiment/config.hpp"
 #include "experiment/probe.hpp"
+#include "io/checkpoint.hpp"
 #include "io/datasets.hpp"
 #include "io/h5.hpp"
 #include "nn/init.hpp"
 #include "nn/make_network.hpp"
-#include "train/checkpoint.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;

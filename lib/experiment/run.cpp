@@ -10,7 +10,7 @@
 #include "io/h5.hpp"
 #include "nn/make_network.hpp"
 #include "pretrain/frozen_objective.hpp"
-#include "train/checkpoint.hpp"
+#include "io/checkpoint.hpp"
 #include "pretrain/greedy.hpp"
 #include "train/augment.hpp"
 #include "train/network_objective.hpp"

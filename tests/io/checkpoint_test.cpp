@@ -1,4 +1,4 @@
-#include "train/checkpoint.hpp"
+#include "io/checkpoint.hpp"
 
 #include <armadillo>
 #include <boost/mpl/list.hpp>
@@ -68,7 +68,7 @@ std::string read_bytes(const fs::path& path) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(train_checkpoint)
+BOOST_AUTO_TEST_SUITE(io_checkpoint)
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(save_then_load_is_bit_exact, T, Reals) {
   lw::test::TempDir dir;
