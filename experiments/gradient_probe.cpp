@@ -1,12 +1,10 @@
 // gradient_probe: vanishing gradients at initialisation, in seconds. No training: for each depth,
 // arm and activation it builds the network (the arm's initializer for the hidden layers, xavier
 // for the output layer, as depth_sweep does), runs a few batches of real data forward and
-// backward, and writes the mean per-layer statistics to <results>/<experiment>/gradient_probe.h5:
-//   /probe/<activation>/<arm>/depth_NN   datasets grad_norm_W, grad_norm_b, delta_norm,
-//                                        weight_norm_W, act_mean, act_std, act_saturated (L);
-//                                        attrs depth, arm, activation, ratio_first_last
-// and prints the ratio ||dL/dW_0|| / ||dL/dW_out|| by depth. A saved network (depth_sweep
-// --log.model, e.g. a pretrained stack after fine-tuning) is probed with --load FILE.
+// backward, and writes the mean per-layer statistics to <results>/<experiment>/gradient_probe.h5
+// (layout: io/probe_file.hpp) and prints the ratio ||dL/dW_0|| / ||dL/dW_out|| by depth. A saved
+// network (depth_sweep --log.model, e.g. a pretrained stack after fine-tuning) is probed with
+// --load FILE.
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -20,7 +18,7 @@
 #include "experiment/probe.hpp"
 #include "io/checkpoint.hpp"
 #include "io/datasets.hpp"
-#include "io/h5.hpp"
+#include "io/probe_file.hpp"
 #include "nn/init.hpp"
 #include "nn/make_network.hpp"
 
@@ -40,24 +38,6 @@ struct ProbeConfig {
   std::string blas_kernel;
   lw::DataConfig data;
 };
-
-void write_stats(const lw::h5::Object& g, const lw::ProbeResult& r) {
-  const auto put = [&](const char* name, const std::vector<double>& v, const char* what,
-                       const char* units) {
-    lw::h5::describe(lw::h5::write_vector(g, name, arma::vec(v)), what, units);
-  };
-  put("grad_norm_W", r.mean.grad_norm_W, "per layer: ||dL/dW||_F, mean over the batches", "");
-  put("grad_norm_b", r.mean.grad_norm_b, "per layer: ||dL/db||_2, mean over the batches", "");
-  put("delta_norm", r.mean.delta_norm,
-      "per layer: ||dL/dz||_F / sqrt(batch), the back-propagated error, mean over the batches", "");
-  put("weight_norm_W", r.mean.weight_norm_W, "per layer: ||W||_F", "");
-  put("act_mean", r.mean.act_mean, "per layer: mean of the layer's output", "");
-  put("act_std", r.mean.act_std, "per layer: standard deviation of the layer's output", "");
-  put("act_saturated", r.mean.act_saturated, "per layer: fraction of saturated units", "fraction");
-  lw::h5::write_attr(g, "ratio_first_last", r.ratio_first_last);
-  lw::h5::write_attr(g, "n_batches", static_cast<std::int64_t>(r.n_batches));
-  lw::h5::write_attr(g, "batch_size", static_cast<std::int64_t>(r.batch_size));
-}
 
 }  // namespace
 
@@ -125,14 +105,9 @@ int main(int argc, char** argv) {
 
     const fs::path dir = fs::path(c.results) / c.experiment;
     fs::create_directories(dir);
-    const fs::path final_path = dir / "gradient_probe.h5", tmp = dir / "gradient_probe.h5.partial";
-    lw::h5::Object file = lw::h5::create_file(tmp, lw::h5::Create::truncate);
-    for (const auto& [k, v] : lw::build_info_fields(lw::build_info()))
-      lw::h5::write_attr(file, k, v);
-    lw::h5::write_attr(file, "command_line", lw::command_line(argc, argv));
-    lw::h5::write_attr(file, "created_utc", lw::utc_now());
-    lw::h5::write_attr(file, "seed", static_cast<std::int64_t>(c.seed));
-    lw::h5::write_attr(file, "data_checksum", split.info.checksum);
+    lw::ProbeFile file(dir, {.command_line = lw::command_line(argc, argv),
+                             .seed = static_cast<std::int64_t>(c.seed),
+                             .data_checksum = split.info.checksum});
 
     std::printf("||dL/dW_0|| / ||dL/dW_output|| at initialisation "
                 "(width %ld, %ld x %ld examples)\n%6s", c.width, c.batches, c.batch_size, "depth");
@@ -152,13 +127,7 @@ int main(int argc, char** argv) {
           spec.output_init = c.output_init;
           const auto net = lw::make_network<float>(spec, static_cast<std::uint64_t>(c.seed));
           const lw::ProbeResult r = lw::probe_gradients(net, X, Y, c.batch_size, c.batches);
-          char name[32];
-          std::snprintf(name, sizeof name, "depth_%02ld", depth);
-          const lw::h5::Object g = lw::h5::require_group(file, "probe/" + a + "/" + i + "/" + name);
-          lw::h5::write_attr(g, "depth", static_cast<std::int64_t>(depth));
-          lw::h5::write_attr(g, "arm", i);
-          lw::h5::write_attr(g, "activation", a);
-          write_stats(g, r);
+          file.write_probe(a, i, depth, lw::probe_record(r));
           std::printf(" %18.3e", r.ratio_first_last);
         }
       std::printf("\n");
@@ -167,15 +136,10 @@ int main(int argc, char** argv) {
       const std::string& path = c.load[k];
       const auto net = lw::load_network<float>(path);
       const lw::ProbeResult r = lw::probe_gradients(net, X, Y, c.batch_size, c.batches);
-      const lw::h5::Object g =
-          lw::h5::require_group(file, lw::cat("loaded/network_", k < 10 ? "0" : "", k));
-      lw::h5::write_attr(g, "depth", static_cast<std::int64_t>(net.depth()));
-      lw::h5::write_attr(g, "file", path);
-      write_stats(g, r);
+      file.write_loaded(k, path, static_cast<std::int64_t>(net.depth()), lw::probe_record(r));
       std::printf("%s (depth %zu): ratio %.3e\n", path.c_str(), net.depth(), r.ratio_first_last);
     }
-    file.close();
-    fs::rename(tmp, final_path);
+    const fs::path final_path = file.finish();
     std::printf("written: %s\n", final_path.string().c_str());
   } catch (const std::invalid_argument& e) {
     std::cerr << "gradient_probe: " << e.what() << "\n";

@@ -53,6 +53,20 @@ ProbeResult probe_gradients(const Network<T>& net, const arma::Mat<T>& X, const 
   return r;
 }
 
+ProbeRecord probe_record(const ProbeResult& r) {
+  const LayerStats& m = r.mean;
+  return {.grad_norm_W = m.grad_norm_W,
+          .grad_norm_b = m.grad_norm_b,
+          .delta_norm = m.delta_norm,
+          .weight_norm_W = m.weight_norm_W,
+          .act_mean = m.act_mean,
+          .act_std = m.act_std,
+          .act_saturated = m.act_saturated,
+          .ratio_first_last = r.ratio_first_last,
+          .n_batches = static_cast<std::int64_t>(r.n_batches),
+          .batch_size = static_cast<std::int64_t>(r.batch_size)};
+}
+
 template ProbeResult probe_gradients(const Network<float>&, const arma::Mat<float>&,
                                      const arma::Mat<float>&, arma::uword, arma::uword);
 template ProbeResult probe_gradients(const Network<double>&, const arma::Mat<double>&,

@@ -7,6 +7,7 @@
 #include <armadillo>
 
 #include "instrument/layer_stats.hpp"
+#include "io/probe_file.hpp"
 #include "nn/network.hpp"
 
 namespace lw {
@@ -21,5 +22,8 @@ struct ProbeResult {
 template <class T>
 ProbeResult probe_gradients(const Network<T>& net, const arma::Mat<T>& X, const arma::Mat<T>& Y,
                             arma::uword batch_size, arma::uword n_batches);
+
+// The result as gradient_probe.h5 stores it (io/probe_file.hpp): every statistic but update_ratio.
+ProbeRecord probe_record(const ProbeResult& r);
 
 }  // namespace lw

@@ -1,39 +1,14 @@
-// gradient_probe end to end, and probe_gradients against the layer statistics it averages.
+// The gradient_probe driver end to end. probe_gradients itself: tests/experiment/probe_test.cpp.
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 
-#include "experiment/probe.hpp"
 #include "experiment/sweep_runner.hpp"
 #include "io/h5.hpp"
-#include "nn/make_network.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
 BOOST_AUTO_TEST_SUITE(experiment_gradient_probe)
-
-BOOST_AUTO_TEST_CASE(probe_averages_the_layer_statistics_of_its_batches) {
-  lw::NetworkSpec spec{.layer_sizes = {6, 5, 5, 3}};
-  const auto net = lw::make_network<double>(spec, 3);
-  arma::mat X(6, 8);
-  lw::Rng rng(1);
-  lw::fill_uniform(X, rng, 0.0, 1.0);
-  arma::mat Y(3, 8, arma::fill::zeros);
-  for (arma::uword j = 0; j < 8; ++j) Y(j % 3, j) = 1;
-  const lw::ProbeResult r = lw::probe_gradients(net, X, Y, 4, 2);
-  lw::Trace<double> t;
-  lw::Gradients<double> g;
-  double expected = 0;
-  for (arma::uword b = 0; b < 2; ++b) {
-    lw::forward(net, arma::mat(X.cols(4 * b, 4 * b + 3)), t);
-    lw::backward(net, t, arma::mat(Y.cols(4 * b, 4 * b + 3)), g);
-    expected += arma::norm(g.layers[0].dW, "fro") / 2;
-  }
-  BOOST_TEST(r.mean.grad_norm_W.size() == 3u);
-  BOOST_TEST(r.mean.grad_norm_W[0] == expected, boost::test_tools::tolerance(1e-12));
-  BOOST_TEST(r.ratio_first_last == r.mean.grad_norm_W[0] / r.mean.grad_norm_W[2]);
-  BOOST_CHECK_THROW(lw::probe_gradients(net, X, Y, 4, 3), std::invalid_argument);
-}
 
 BOOST_AUTO_TEST_CASE(the_probe_shows_gradients_vanishing_with_depth) {
   lw::test::TempDir dir;
