@@ -1,12 +1,15 @@
 // evaluate: loads a saved network (a checkpoint written by depth_sweep --log.model, or by
 // lw::save_network) and reports its loss and classification error on a dataset split.
-//   evaluate --model results/quick/d2-xavier-s01.model.h5 [--split test] [--data.source ...]
+//   evaluate --model results/quick/models/d2-sigmoid-w256-xavier-s01.h5 [--split test]
+//            [--data.source ...] [--config FILE]
+// Options as every driver's (experiment/options.hpp): --config FILE, no abbreviated names.
 // Bad options exit with status 2; unreadable files with status 1.
 #include <cstdio>
 #include <boost/program_options.hpp>
 #include <iostream>
 
 #include "core/check.hpp"
+#include "experiment/options.hpp"
 #include "io/checkpoint.hpp"
 #include "io/datasets.hpp"
 #include "train/network_objective.hpp"
@@ -40,16 +43,27 @@ int main(int argc, char** argv) {
   lw::DataConfig data;
   std::string model, split = "test";
   std::uint64_t seed = 1;
+  po::options_description general("General");
+  general.add_options()
+      ("help,h", "show this help and exit")
+      ("config", po::value<std::string>(),
+       "INI file of the options below, e.g. model = FILE, [data] n_test = 2000 (command line wins)");
+  po::options_description model_options("Model");
+  model_options.add_options()
+      ("model", po::value(&model),
+       "network checkpoint (.h5) to evaluate, e.g. one of depth_sweep --log.model (required)")
+      ("split", lw::bind(split), "the data split to evaluate on: train, valid or test")
+      ("seed", lw::bind(seed),
+       "seed of the data: the run's seed (matters for --data.shuffle and the synthetic sources)");
+  po::options_description data_options(
+      "Data [data] (the checkpoint does not record its data: give the sweep's options)");
+  lw::describe_options(data_options, data);
+  po::options_description settings;
+  settings.add(model_options).add(data_options);
   po::options_description opts("evaluate: a saved network's loss and error on a dataset split");
-  opts.add_options()("help,h", "show this help")
-      ("model", po::value(&model), "network checkpoint (.h5) to evaluate (required)")
-      ("split", po::value(&split)->default_value(split), "train, valid or test")
-      ("seed", po::value(&seed)->default_value(seed), "seed of the split (shuffled splits only)");
-  lw::describe_options(opts, data);
-  po::variables_map vm;
+  opts.add(general).add(settings);
   try {
-    po::store(po::parse_command_line(argc, argv, opts), vm);
-    po::notify(vm);
+    const po::variables_map vm = lw::parse_options(argc, argv, opts, settings);
     if (vm.count("help")) {
       std::cout << opts << "\n";
       return 0;

@@ -4,7 +4,8 @@
 // backward, and writes the mean per-layer statistics to <results>/<experiment>/gradient_probe.h5
 // (layout: io/probe_file.hpp) and prints the ratio ||dL/dW_0|| / ||dL/dW_out|| by depth. A saved
 // network (depth_sweep --log.model, e.g. a pretrained stack after fine-tuning) is probed with
-// --load FILE.
+// --load FILE. Options as every driver's (experiment/options.hpp): --config FILE, no abbreviated
+// names; bad options exit with status 2, other failures with status 1.
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include "core/build_info.hpp"
 #include "core/check.hpp"
 #include "experiment/config.hpp"
+#include "experiment/options.hpp"
 #include "experiment/probe.hpp"
 #include "io/checkpoint.hpp"
 #include "io/datasets.hpp"
@@ -39,37 +41,54 @@ struct ProbeConfig {
   lw::DataConfig data;
 };
 
+std::string initializer_names() {
+  std::string names;
+  for (const auto& i : lw::initializers()) names += lw::cat(names.empty() ? "" : ", ", i.name);
+  return names;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   ProbeConfig c;
+  po::options_description general("General");
+  general.add_options()
+      ("help,h", "show this help and exit")
+      ("config", po::value<std::string>(),
+       "INI file of the options below, e.g. width = 64, [data] source = blobs (command line wins)");
+  po::options_description probe("Probe");
+  probe.add_options()
+      ("experiment", lw::bind(c.experiment),
+       "name of the experiment: the file is <results>/<experiment>/gradient_probe.h5")
+      ("results", lw::bind(c.results), "results root folder")
+      ("depths", lw::bind(c.depths), "numbers of hidden layers to probe, e.g. 1-20 or 1,5,10")
+      ("inits", lw::bind(c.inits),
+       lw::cat("initializers of the hidden layers to compare: ", initializer_names()).c_str())
+      ("activations", lw::bind(c.activations),
+       "hidden activations: identity, sigmoid, tanh, relu, leaky_relu, softsign")
+      ("width", lw::bind(c.width), "hidden layer width")
+      ("batch_size", lw::bind(c.batch_size), "examples per batch")
+      ("batches", lw::bind(c.batches),
+       "batches averaged (the first batches x batch_size training examples)")
+      ("seed", lw::bind(c.seed), "seed of the initial weights and of the data split")
+      ("output_init", lw::bind(c.output_init), "initializer of the output layer (every arm)")
+      ("load", po::value(&c.load)->composing(),
+       "also probe a saved network (a checkpoint written by depth_sweep --log.model); repeatable")
+      ("threads", lw::bind(c.threads), "BLAS threads; 0: OpenBLAS's default (all cores)")
+      ("blas-kernel", po::value(&c.blas_kernel),
+       "OpenBLAS kernel: auto (default), default (OpenBLAS's choice) or a core name; also "
+       "LW_BLAS_KERNEL");
+  po::options_description data("Data [data]");
+  lw::describe_options(data, c.data);
+  po::options_description settings;
+  settings.add(probe).add(data);
   po::options_description opts(
       "gradient_probe: per-layer gradient norms at initialisation by depth (no training)");
-  opts.add_options()("help,h", "show this help")
-      ("experiment", po::value(&c.experiment)->default_value(c.experiment), "results subfolder")
-      ("results", po::value(&c.results)->default_value(c.results), "results root folder")
-      ("depths", po::value(&c.depths)->default_value(c.depths), "hidden layers, e.g. 1-20")
-      ("inits", po::value(&c.inits)->default_value(c.inits), "initializers to compare")
-      ("activations", po::value(&c.activations)->default_value(c.activations),
-       "hidden activations")
-      ("width", po::value(&c.width)->default_value(c.width), "hidden width")
-      ("batch_size", po::value(&c.batch_size)->default_value(c.batch_size), "examples per batch")
-      ("batches", po::value(&c.batches)->default_value(c.batches), "batches averaged")
-      ("seed", po::value(&c.seed)->default_value(c.seed), "seed of the weights")
-      ("output_init", po::value(&c.output_init)->default_value(c.output_init),
-       "initializer of the output layer")
-      ("load", po::value(&c.load)->composing(),
-       "also probe a saved network (checkpoint .h5); repeatable")
-      ("threads", po::value(&c.threads)->default_value(c.threads), "BLAS threads; 0: default")
-      ("blas-kernel", po::value(&c.blas_kernel),
-       "OpenBLAS kernel: auto (default), default (OpenBLAS's choice) or a core name");
-  lw::describe_options(opts, c.data);
+  opts.add(general).add(settings);
   std::vector<long> depths;
   std::vector<std::string> inits, acts;
   try {
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, opts), vm);
-    po::notify(vm);
+    const po::variables_map vm = lw::parse_options(argc, argv, opts, settings);
     if (vm.count("help")) {
       std::cout << opts << "\n";
       return 0;
