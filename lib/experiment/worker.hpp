@@ -28,7 +28,7 @@ class RunWorker {
 
  private:
   const ExperimentConfig& cfg_;
-  const std::vector<ConfigEntry>& effective_;
+  std::vector<ConfigEntry> effective_;  // a copy: callers may pass a temporary
   std::string command_line_;
   const std::atomic<bool>* stop_;
   std::optional<std::uint64_t> loaded_seed_;

@@ -1,0 +1,96 @@
+// experiment/sweep: a serial sweep into its folder, read back, resumed; complete files
+// made with other options refused; files of an earlier version's ids adopted.
+#include "experiment/sweep.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+// GCC 12 reports a false -Wrestrict on assigning short literals to std::string at -O3 (PR 105651).
+#pragma GCC diagnostic ignored "-Wrestrict"
+
+#include "io/h5.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The plan depth_sweep makes of these options (parse_arguments: the config and its effective
+// options, which /config records and run_hash hashes).
+lw::SweepPlan tiny_plan(const fs::path& results, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"depth_sweep", "--results", results.string(), "--experiment",
+                                "sweep_test", "--depths", "1,2", "--inits", "xavier,ae",
+                                "--width", "8", "--data.source", "bars_stripes",
+                                "--data.n_examples", "200", "--finetune.epochs", "2",
+                                "--pretrain.ae.epochs", "1"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  lw::SweepPlan plan;
+  plan.args = lw::parse_arguments(static_cast<int>(argv.size()), argv.data(), plan.cfg,
+                                  lw::describe_scheme_options(plan.cfg.pretrain.options));
+  plan.runs = lw::expand_grid(plan.cfg);
+  plan.dir = lw::experiment_dir(plan.cfg);
+  return plan;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(experiment_sweep)
+
+BOOST_AUTO_TEST_CASE(a_serial_sweep_writes_every_run_and_a_rerun_reads_them_back) {
+  lw::test::TempDir dir;
+  lw::SweepPlan plan = tiny_plan(dir.path());
+  lw::StopFlag stop;
+  BOOST_TEST_REQUIRE(lw::run_serial(plan, stop) == 0);
+  for (const auto& run : plan.runs) BOOST_TEST(lw::is_complete(plan.dir, run.run_id), run.run_id);
+  BOOST_TEST(fs::exists(plan.dir / "summary.csv"));
+  const lw::SweepRecords records(plan);
+  BOOST_TEST(records.todo.empty());
+  BOOST_TEST_REQUIRE(records.by_run.size() == 4u);
+  for (const auto& r : records.by_run) {
+    BOOST_TEST_REQUIRE(r.has_value());
+    BOOST_TEST((r->status == lw::RunStatus::complete));
+    BOOST_TEST(r->summary.epochs_run >= 1);
+    BOOST_TEST(fs::exists(r->file));
+  }
+  BOOST_TEST(!lw::check_folder(plan).has_value());  // same options: go on (and skip)
+
+  // Other options: the complete files are refused.
+  const lw::SweepPlan other = tiny_plan(dir.path(), {"--finetune.learning_rate", "0.05"});
+  BOOST_TEST((lw::check_folder(other) == std::optional<int>(2)));
+}
+
+BOOST_AUTO_TEST_CASE(complete_files_under_a_legacy_id_made_with_these_options_are_adopted) {
+  lw::test::TempDir dir;
+  lw::SweepPlan plan = tiny_plan(dir.path());
+  lw::StopFlag stop;
+  BOOST_TEST_REQUIRE(lw::run_serial(plan, stop) == 0);
+  const lw::RunSpec& run = plan.runs[1];  // d1, ae
+  const std::string legacy = lw::legacy_run_ids(run)[0];
+  fs::rename(lw::results_path(plan.dir, run.run_id), lw::results_path(plan.dir, legacy));
+  BOOST_TEST(lw::SweepRecords(plan).todo.size() == 1u);
+  BOOST_TEST(lw::adopt_legacy(plan) == 1u);
+  BOOST_TEST(lw::is_complete(plan.dir, run.run_id));
+  BOOST_TEST(!fs::exists(lw::results_path(plan.dir, legacy)));
+  BOOST_TEST(lw::h5::read_attr<std::string>(
+                 lw::h5::open_file(lw::results_path(plan.dir, run.run_id)), "run_id") ==
+             run.run_id);
+  BOOST_TEST(lw::SweepRecords(plan).todo.empty());
+
+  // Made with other options: left alone under its old name, and the run is redone.
+  fs::rename(lw::results_path(plan.dir, run.run_id), lw::results_path(plan.dir, legacy));
+  BOOST_TEST(lw::adopt_legacy(tiny_plan(dir.path(), {"--pretrain.ae.learning_rate", "0.2"})) == 0u);
+  BOOST_TEST(fs::exists(lw::results_path(plan.dir, legacy)));
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_request_runs_nothing_more_and_exits_128_plus_the_signal) {
+  lw::test::TempDir dir;
+  lw::SweepPlan plan = tiny_plan(dir.path());
+  lw::StopFlag stop;
+  stop.signal = 15;
+  stop.requested = true;
+  BOOST_TEST(lw::run_serial(plan, stop) == 128 + 15);
+  for (const auto& run : plan.runs) BOOST_TEST(!lw::is_complete(plan.dir, run.run_id));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,60 @@
+// experiment/worker: one run of a sweep at a time, and the line that reports it.
+#include "experiment/worker.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+// GCC 12 reports a false -Wrestrict on assigning short literals to std::string at -O3 (PR 105651).
+#pragma GCC diagnostic ignored "-Wrestrict"
+
+#include "support/temp_dir.hpp"
+
+BOOST_AUTO_TEST_SUITE(experiment_worker)
+
+BOOST_AUTO_TEST_CASE(a_worker_runs_a_run_into_its_results_file) {
+  lw::test::TempDir dir;
+  lw::ExperimentConfig cfg;
+  cfg.results = dir.path().string();
+  cfg.experiment = std::string("worker_test");
+  cfg.data.source = "bars_stripes";
+  cfg.data.n_examples = 200;
+  cfg.finetune.epochs = 1;
+  lw::RunSpec run{.run_id = {},
+                  .depth = 1,
+                  .arm = "xavier",
+                  .pretrained = false,
+                  .activation = "sigmoid",
+                  .width = 4,
+                  .seed = 2};
+  run.run_id = lw::canonical_run_id(run);
+  lw::RunWorker worker(cfg, {}, "worker_test", nullptr);
+  const lw::RunOutcome out = worker.run(run, nullptr);
+  BOOST_TEST((out.status == lw::RunStatus::complete), out.message);
+  BOOST_TEST(out.file == lw::results_path(lw::experiment_dir(cfg), "d1-sigmoid-w4-xavier-s02"));
+  BOOST_TEST(lw::is_complete(lw::experiment_dir(cfg), run.run_id));
+  BOOST_TEST(out.summary.epochs_run == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_data_option_fails_at_load_before_any_file) {
+  lw::test::TempDir dir;
+  lw::ExperimentConfig cfg;
+  cfg.results = dir.path().string();
+  cfg.data.path = (dir / "missing").string();
+  lw::RunWorker worker(cfg, {}, "", nullptr);
+  BOOST_CHECK_THROW(worker.load(1), std::exception);
+  BOOST_TEST(std::filesystem::is_empty(dir.path()));
+}
+
+BOOST_AUTO_TEST_CASE(an_outcome_is_described_in_one_line) {
+  lw::RunOutcome done{.status = lw::RunStatus::complete, .summary = {}, .message = {}, .file = {}};
+  done.summary.test_error = 0.1234;
+  done.summary.epochs_run = 14;
+  done.summary.total_wall_time_s = 180.24;
+  BOOST_TEST(lw::describe_outcome(done) == "complete: test error 12.34%, 14 epochs, 180.2 s");
+  const lw::RunOutcome diverged{.status = lw::RunStatus::diverged,
+                                .summary = {},
+                                .message = "non-finite loss at step 3",
+                                .file = {}};
+  BOOST_TEST(lw::describe_outcome(diverged) == "diverged: non-finite loss at step 3");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
