@@ -85,7 +85,7 @@ po::options_description describe_options(ExperimentConfig& c) {
       ("log.every", bind(c.log.every), "layer statistics every N steps (and at step 0)")
       ("log.weights", bind_flag(c.log.weights), "store initial, pretrained and best weights")
       ("log.model", bind_flag(c.log.model),
-       "save each run's best network as <run_id>.model.h5 (for build/bin/evaluate)");
+       "save each run's best network as <experiment>/models/<run_id>.h5 (for build/bin/evaluate)");
   po::options_description all;
   all.add(grid).add(data).add(ft).add(pre).add(log);
   return all;

@@ -63,7 +63,7 @@ struct ExperimentConfig {
   struct Log {
     long every = 10;        // layer statistics every N steps (and at step 0)
     bool weights = false;   // store initial / pretrained / best weights
-    bool model = false;     // save the best network as <run_id>.model.h5 (io/checkpoint.hpp)
+    bool model = false;     // save the best network as <experiment>/models/<run_id>.h5 (io/checkpoint)
   } log;
 };
 
