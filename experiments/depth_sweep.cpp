@@ -21,6 +21,12 @@ extern "C" void on_signal(int sig) {
   stop.requested = true;
 }
 
+// Installed by the sweep once its checks passed (StopFlag::arm).
+void catch_signals() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+}
+
 const char* usage =
     "Usage: depth_sweep [--config FILE] [options]\n"
     "       mpirun -n N depth_sweep [--config FILE] [options]\n"
@@ -51,8 +57,7 @@ int main(int argc, char** argv) {
   lw::SweepPlan plan;
   // Options and the BLAS kernel (which may re-execute the process) come before MPI_Init.
   if (auto status = lw::prepare_sweep(argc, argv, plan, talk, under_mpi, usage)) return *status;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  stop.arm = catch_signals;
 #ifdef LW_HAVE_MPI
   if (under_mpi) {
     lw::MpiSession mpi(argc, argv);

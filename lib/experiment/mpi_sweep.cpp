@@ -207,13 +207,19 @@ int run_mpi(const SweepPlan& s, const MpiSession& mpi, StopFlag& stop) {
       std::cerr << s.program << ": " << e.what() << "\n";
       status = 2;
     }
-    if (status == 0 && !results_folder_writable(s.dir)) status = 2;
+    if (status == 0 && !results_folder_writable(s)) status = 2;
     if (status == 0) {
-      adopt_legacy(s);
-      records.emplace(s);
+      try {
+        adopt_legacy(s);
+        records.emplace(s);
+      } catch (const std::exception& e) {
+        std::cerr << s.program << ": " << e.what() << "\n";
+        status = 2;
+      }
     }
   }
   if (mpi.max_over_ranks(status) != 0) return 2;
+  if (stop.arm) stop.arm();
   if (master) {
     std::cout << s.program << ": " << s.runs.size() << " runs -> " << s.dir.string() << "/ | "
               << mpi.size() << " MPI ranks, " << blas_kernel_note() << ", " << blas_threads()
@@ -275,7 +281,7 @@ int run_mpi(const SweepPlan& s, const MpiSession& mpi, StopFlag& stop) {
   if (!master) return 0;
   write_sweep_summary(s, *records);
   if (failed > 0) return 1;
-  return stop.requested ? stop_status(stop) : 0;
+  return stop.requested ? stop_status(s, stop) : 0;
 }
 
 }  // namespace lw

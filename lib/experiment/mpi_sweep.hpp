@@ -10,7 +10,7 @@
 // the results folder must be shared by the ranks, as it is on a cluster's file system); rank 0
 // prints the progress of the whole sweep and writes the summary.
 //
-// Messages (MPI_COMM_WORLD): worker -> 0, tag kReport: a Report (the run it finished, or none
+// Messages (MPI_COMM_WORLD): worker -> 0, tag kReport: a RunOutcome (of the run it finished, or none
 // for its first request); 0 -> worker, tag kAssign: the index of its next run, or -1 for "stop".
 // Only rank 0's main thread calls MPI (MPI_THREAD_FUNNELED); it polls with MPI_Iprobe and sleeps
 // in between, so the master costs no core of its own.

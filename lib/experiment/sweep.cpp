@@ -49,6 +49,10 @@ std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk,
     validate(s.cfg);
     validate_scheme_overrides(s.cfg.pretrain.options);
     s.runs = select_shard(expand_grid(s.cfg), s.shard);
+    if (s.runs.empty()) {  // more shards than runs: this one has nothing to do
+      if (talk) std::cout << s.program << ": --shard " << s.shard << ": no runs in this shard\n";
+      return 0;
+    }
   } catch (const std::exception& e) {
     err << s.program << ": " << e.what() << "\n(see " << s.program << " --help)\n";
     return 2;
@@ -72,11 +76,22 @@ std::string hash_of(const SweepPlan& s, const RunSpec& run) {
   return run_hash(run_config(s.cfg, run, s.args.effective));
 }
 
-// The complete legacy-named file of this run made with these options, if there is one.
+// The complete legacy-named file of this run to adopt, if there is one: made with these options
+// (or any, with --overwrite: the run is redone into it), and no canonical file in the way.
 std::optional<std::filesystem::path> legacy_file(const SweepPlan& s, const RunSpec& run) {
   if (std::filesystem::exists(results_path(s.dir, run.run_id))) return std::nullopt;
   for (const auto& id : legacy_run_ids(run))
-    if (is_complete(s.dir, id) && read_run_hash(results_path(s.dir, id)) == hash_of(s, run))
+    if (is_complete(s.dir, id) &&
+        (s.cfg.overwrite || read_run_hash(results_path(s.dir, id)) == hash_of(s, run)))
+      return results_path(s.dir, id);
+  return std::nullopt;
+}
+
+// A complete legacy-named file of this run made with other options: a conflict, as a canonical
+// one would be.
+std::optional<std::filesystem::path> legacy_conflict(const SweepPlan& s, const RunSpec& run) {
+  for (const auto& id : legacy_run_ids(run))
+    if (is_complete(s.dir, id) && read_run_hash(results_path(s.dir, id)) != hash_of(s, run))
       return results_path(s.dir, id);
   return std::nullopt;
 }
@@ -87,10 +102,13 @@ std::optional<int> check_folder(const SweepPlan& s) {
   // A complete file is skipped only if it was made with the same options (run_hash); one made
   // with others is an error, never silently reported as this config's result.
   std::vector<std::string> conflicts;
-  for (const auto& r : s.runs)
-    if (!s.cfg.overwrite && is_complete(s.dir, r.run_id) &&
-        read_run_hash(results_path(s.dir, r.run_id)) != hash_of(s, r))
+  for (const auto& r : s.runs) {
+    if (s.cfg.overwrite) break;
+    if (is_complete(s.dir, r.run_id) && read_run_hash(results_path(s.dir, r.run_id)) != hash_of(s, r))
       conflicts.push_back(results_path(s.dir, r.run_id).string());
+    else if (const auto old = legacy_conflict(s, r))
+      conflicts.push_back(old->string());
+  }
   if (!conflicts.empty()) {
     std::cerr << s.program << ": " << conflicts.size() << " complete result(s) in "
               << s.dir.string() << "/ were made with other options than these, e.g. "
@@ -102,10 +120,11 @@ std::optional<int> check_folder(const SweepPlan& s) {
     for (const auto& r : s.runs) {
       const bool done = is_complete(s.dir, r.run_id);
       const bool partial = std::filesystem::exists(partial_path(s.dir, r.run_id));
-      const auto legacy = s.cfg.overwrite ? std::nullopt : legacy_file(s, r);
+      const auto legacy = legacy_file(s, r);
       std::cout << "  " << results_path(s.dir, r.run_id).string()
                 << (done && !s.cfg.overwrite ? "  (complete, skipped)"
-                    : legacy ? "  (complete as " + legacy->filename().string() + ", renamed and skipped)"
+                    : legacy ? "  (complete as " + legacy->filename().string() +
+                                   (s.cfg.overwrite ? ", renamed and redone)" : ", renamed and skipped)")
                     : partial ? "  (partial, redone)"
                               : "")
                 << "\n";
@@ -116,15 +135,19 @@ std::optional<int> check_folder(const SweepPlan& s) {
 }
 
 std::size_t adopt_legacy(const SweepPlan& s) {
-  if (s.cfg.overwrite) return 0;
   std::size_t adopted = 0;
   std::string example;
   for (const auto& run : s.runs) {
+    // A legacy .partial is redone like any partial: it becomes the canonical one.
+    for (const auto& id : legacy_run_ids(run))
+      if (std::filesystem::exists(partial_path(s.dir, id)) &&
+          !std::filesystem::exists(partial_path(s.dir, run.run_id)))
+        std::filesystem::rename(partial_path(s.dir, id), partial_path(s.dir, run.run_id));
     const auto old = legacy_file(s, run);
     if (!old) continue;
     const auto target = results_path(s.dir, run.run_id);
+    h5::write_attr(h5::open_file(*old, true), "run_id", run.run_id);  // then the name: redoable
     std::filesystem::rename(*old, target);
-    h5::write_attr(h5::open_file(target, true), "run_id", run.run_id);
     if (adopted++ == 0) example = old->filename().string() + " -> " + target.filename().string();
   }
   if (adopted > 0)
@@ -134,7 +157,8 @@ std::size_t adopt_legacy(const SweepPlan& s) {
   return adopted;
 }
 
-bool results_folder_writable(const std::filesystem::path& dir) {
+bool results_folder_writable(const SweepPlan& s) {
+  const std::filesystem::path& dir = s.dir;
   const auto probe = dir / ".depth_sweep-write-test";
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -150,7 +174,7 @@ bool results_folder_writable(const std::filesystem::path& dir) {
     std::filesystem::remove(probe, ignored);
   }
   if (!ec) return true;
-  std::cerr << "depth_sweep: --results: cannot write into " << dir.string() << "/ ("
+  std::cerr << s.program << ": --results: cannot write into " << dir.string() << "/ ("
             << ec.message() << "); expected a folder this user can create files in\n";
   return false;
 }
@@ -187,8 +211,8 @@ void write_sweep_summary(const SweepPlan& s, const SweepRecords& records) {
   std::cout << "\n" << format_summary(table) << "summary: " << (s.dir / csv_name).string() << "\n";
 }
 
-int stop_status(const StopFlag& stop) {
-  std::cerr << "depth_sweep: stopped by signal; finished runs are kept, rerun to resume\n";
+int stop_status(const SweepPlan& s, const StopFlag& stop) {
+  std::cerr << s.program << ": stopped by signal; finished runs are kept, rerun to resume\n";
   return 128 + stop.signal.load();
 }
 
@@ -201,8 +225,14 @@ int run_serial(const SweepPlan& s, StopFlag& stop) {
     std::cerr << s.program << ": " << e.what() << "\n";
     return 2;
   }
-  if (!results_folder_writable(s.dir)) return 2;
-  adopt_legacy(s);
+  if (!results_folder_writable(s)) return 2;
+  if (stop.arm) stop.arm();
+  try {
+    adopt_legacy(s);
+  } catch (const std::exception& e) {
+    std::cerr << s.program << ": " << e.what() << "\n";
+    return 2;
+  }
   SweepRecords records(s);
   std::cout << s.program << ": " << s.runs.size() << " runs -> " << s.dir.string() << "/ | "
             << blas_kernel_note() << ", " << blas_threads() << " BLAS threads\n";
@@ -226,7 +256,7 @@ int run_serial(const SweepPlan& s, StopFlag& stop) {
     return 1;
   }
   write_sweep_summary(s, records);
-  return stop.requested ? stop_status(stop) : 0;
+  return stop.requested ? stop_status(s, stop) : 0;
 }
 
 }  // namespace lw

@@ -32,10 +32,13 @@ struct SweepPlan {
   std::filesystem::path dir;  // <results>/<experiment>
 };
 
-// A stop request and the signal that made it (the driver's signal handler sets both).
+// A stop request and the signal that made it (the driver's signal handler sets both). `arm`
+// installs that handler; the sweep calls it once its checks passed and the runs are about to
+// start, so a signal before then (a dry run, a slow data load) ends the process as usual.
 struct StopFlag {
   std::atomic<bool> requested{false};
   std::atomic<int> signal{0};
+  void (*arm)() = nullptr;
 };
 
 // Parses and checks the options into plan; sets the BLAS threads (1 per rank under MPI unless
@@ -50,13 +53,15 @@ std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& plan, bool ta
 std::optional<int> check_folder(const SweepPlan& plan);
 
 // Renames each complete <legacy_run_id>.h5 (grid.hpp legacy_run_ids) whose run_hash matches the
-// run's to its canonical <run_id>.h5 (and its run_id attribute), unless that exists. Returns the
-// number renamed.
+// run's (any, with --overwrite: it is redone) to its canonical <run_id>.h5, run_id attribute
+// first, unless that exists; a legacy .partial becomes the canonical partial (redone as any).
+// Returns the number of complete files renamed. check_folder refuses complete legacy files made
+// with other options, as it refuses canonical ones.
 std::size_t adopt_legacy(const SweepPlan& plan);
 
-// The results folder must take files before hours of training go into the first run: created
-// if missing, then a file written and removed. Returns false after printing why.
-bool results_folder_writable(const std::filesystem::path& dir);
+// The results folder (plan.dir) must take files before hours of training go into the first run:
+// created if missing, then a file written and removed. Returns false after printing why.
+bool results_folder_writable(const SweepPlan& plan);
 
 // The runs' outcomes, in grid order; complete runs of an earlier sweep are read back.
 struct SweepRecords {
@@ -70,7 +75,7 @@ void print_skipped(const SweepPlan& plan, const SweepRecords& records);
 // Writes summary.csv (or summary-shard-k-n.csv) and prints the table.
 void write_sweep_summary(const SweepPlan& plan, const SweepRecords& records);
 // "depth_sweep: stopped by signal; ..." and the exit status 128 + signal.
-int stop_status(const StopFlag& stop);
+int stop_status(const SweepPlan& plan, const StopFlag& stop);
 
 // The serial sweep: the runs still to do, one at a time, with console progress.
 int run_serial(const SweepPlan& plan, StopFlag& stop);

@@ -27,8 +27,8 @@ class RunWorker {
   RunOutcome run(const RunSpec& run, SweepProgress* progress);
 
  private:
-  const ExperimentConfig& cfg_;
-  std::vector<ConfigEntry> effective_;  // a copy: callers may pass a temporary
+  ExperimentConfig cfg_;  // copies: callers may pass temporaries
+  std::vector<ConfigEntry> effective_;
   std::string command_line_;
   const std::atomic<bool>* stop_;
   std::optional<std::uint64_t> loaded_seed_;

@@ -83,6 +83,36 @@ BOOST_AUTO_TEST_CASE(complete_files_under_a_legacy_id_made_with_these_options_ar
   BOOST_TEST(fs::exists(lw::results_path(plan.dir, legacy)));
 }
 
+BOOST_AUTO_TEST_CASE(a_legacy_file_made_with_other_options_is_refused_and_overwrite_redoes_it) {
+  lw::test::TempDir dir;
+  lw::SweepPlan plan = tiny_plan(dir.path());
+  lw::StopFlag stop;
+  BOOST_TEST_REQUIRE(lw::run_serial(plan, stop) == 0);
+  const lw::RunSpec& run = plan.runs[0];  // d1, xavier
+  const std::string legacy = lw::legacy_run_ids(run)[2];  // d1-w8-xavier-s01
+  fs::rename(lw::results_path(plan.dir, run.run_id), lw::results_path(plan.dir, legacy));
+  fs::rename(lw::results_path(plan.dir, plan.runs[1].run_id),
+             lw::partial_path(plan.dir, lw::legacy_run_ids(plan.runs[1])[0]));
+  const lw::SweepPlan other = tiny_plan(dir.path(), {"--finetune.learning_rate", "0.05"});
+  BOOST_TEST((lw::check_folder(other) == std::optional<int>(2)));
+  // --overwrite: adopted, then redone; the legacy partial becomes the canonical one, redone.
+  lw::SweepPlan redo = tiny_plan(dir.path(), {"--finetune.learning_rate", "0.05", "--overwrite"});
+  BOOST_TEST(!lw::check_folder(redo).has_value());
+  BOOST_TEST_REQUIRE(lw::run_serial(redo, stop) == 0);
+  BOOST_TEST(!fs::exists(lw::results_path(plan.dir, legacy)));
+  BOOST_TEST(!fs::exists(lw::partial_path(plan.dir, lw::legacy_run_ids(plan.runs[1])[0])));
+  for (const auto& r : redo.runs) BOOST_TEST(lw::is_complete(plan.dir, r.run_id), r.run_id);
+  BOOST_TEST((lw::check_folder(other) == std::nullopt));  // made with these options now
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_shard_has_nothing_to_do) {
+  lw::SweepPlan plan;
+  std::vector<const char*> argv{"depth_sweep", "--depths", "1", "--inits", "xavier",
+                                "--shard", "3/4", "--data.source", "blobs"};
+  BOOST_TEST((lw::prepare_sweep(static_cast<int>(argv.size()), const_cast<char**>(argv.data()),
+                                plan, false, false, "") == std::optional<int>(0)));
+}
+
 BOOST_AUTO_TEST_CASE(a_stop_request_runs_nothing_more_and_exits_128_plus_the_signal) {
   lw::test::TempDir dir;
   lw::SweepPlan plan = tiny_plan(dir.path());
