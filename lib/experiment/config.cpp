@@ -100,6 +100,7 @@ std::vector<long> parse_int_list(const std::string& option, const std::string& t
     return std::invalid_argument(cat("--", option, ": '", text,
                                      "' is not a list of whole numbers such as 1,2,3 or 1-5"));
   };
+  if (!text.empty() && text.back() == ',') throw bad();  // getline drops a last empty entry
   while (std::getline(in, item, ',')) {
     if (item.empty()) throw bad();
     const auto dash = item.find('-', 1);
@@ -139,6 +140,7 @@ std::vector<std::string> parse_name_list(const std::string& option, const std::s
   std::vector<std::string> out;
   std::stringstream in(text);
   std::string item;
+  require(text.empty() || text.back() != ',', cat("--", option, ": empty name in '", text, "'"));
   while (std::getline(in, item, ',')) {
     const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
     require(b != std::string::npos, cat("--", option, ": empty name in '", text, "'"));
