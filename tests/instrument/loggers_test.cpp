@@ -168,6 +168,45 @@ BOOST_AUTO_TEST_CASE(a_training_run_writes_step_rows_every_n_steps_and_one_row_p
   }
 }
 
+// PretrainLogger: each pretraining phase becomes /pretrain/layer_NN as it begins (the scheme and its
+// typed options), each epoch a row as it ends (flushed), the layer's wall time when it ends; a
+// fine-tuning phase writes nothing there.
+BOOST_AUTO_TEST_CASE(pretraining_phases_stream_to_their_layer_groups) {
+  lw::test::TempDir dir;
+  {
+    lw::RunFile file(dir.path(), lw::RunHeader{"pre-test", "test", 3, ""});
+    lw::PretrainLogger<float> logger(file, {{"corruption", 0.25}, {"tied", true}});
+    for (int layer = 0; layer < 2; ++layer) {
+      const lw::PhaseInfo phase{.name = "pretrain", .layer = layer, .scheme = "dae"};
+      logger.on_phase_begin(phase);
+      for (int e = 0; e < 3; ++e)
+        BOOST_TEST(logger.on_epoch_end(lw::EpochMetrics{.epoch = e,
+                                                        .train_loss = 10.0 * layer + e,
+                                                        .valid_loss = 0.5 + e}));
+      logger.on_phase_end(phase, lw::TrainResult{});
+    }
+    const lw::PhaseInfo finetune{.name = "finetune", .layer = -1, .scheme = ""};
+    logger.on_phase_begin(finetune);
+    logger.on_epoch_end(lw::EpochMetrics{.epoch = 0});
+    logger.on_phase_end(finetune, lw::TrainResult{});
+    // Unfinished: what was flushed is in the .partial already.
+    const lw::h5::Object f = lw::h5::open_file(file.path());
+    const lw::h5::Object g = lw::h5::open_group(f, "pretrain/layer_01");
+    BOOST_TEST(lw::h5::read_attr<std::string>(g, "scheme") == "dae");
+    BOOST_TEST(lw::h5::read_attr<double>(g, "corruption") == 0.25);
+    BOOST_TEST(lw::h5::read_attr<bool>(g, "tied"));
+    BOOST_TEST(lw::h5::read_attr<double>(g, "wall_time_s") >= 0.0);
+    const arma::Col<std::int64_t> epochs = lw::h5::read_vector<std::int64_t>(g, "epoch");
+    BOOST_TEST(std::vector<std::int64_t>(epochs.begin(), epochs.end()) ==
+               (std::vector<std::int64_t>{1, 2, 3}));
+    const arma::vec loss = lw::h5::read_vector<double>(g, "loss");
+    const arma::vec valid = lw::h5::read_vector<double>(g, "valid_loss");
+    BOOST_TEST(loss(2) == 12.0);
+    BOOST_TEST(valid(1) == 1.5);
+    BOOST_TEST(!lw::h5::exists(f, "pretrain/layer_02"));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(log_every_must_be_positive) {
   lw::test::TempDir dir;
   lw::RunFile file(dir.path(), lw::RunHeader{"bad", "test", 1, ""});
