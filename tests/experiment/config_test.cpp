@@ -4,7 +4,9 @@
 #include <boost/test/unit_test.hpp>
 
 // GCC 12 reports a false -Wrestrict on assigning short literals to std::string at -O3 (PR 105651).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wrestrict"
+#endif
 
 #include "support/error_of.hpp"
 

@@ -90,7 +90,8 @@ BOOST_AUTO_TEST_CASE(probe_averages_the_layer_statistics_of_its_batches) {
 BOOST_AUTO_TEST_CASE(too_few_examples_or_empty_batches_are_errors_naming_the_function) {
   const auto net = sample_net();
   const Batches d;
-  for (const auto& [batch, n] : std::vector<std::pair<arma::uword, arma::uword>>{{4, 3}, {0, 1}, {4, 0}}) {
+  for (const auto& [b, m] : std::vector<std::pair<arma::uword, arma::uword>>{{4, 3}, {0, 1}, {4, 0}}) {
+    const arma::uword batch = b, n = m;  // clang 14 lambdas cannot capture structured bindings
     const std::string e = lw::test::error_of([&] { lw::probe_gradients(net, d.X, d.Y, batch, n); });
     BOOST_TEST(e.find("probe_gradients()") != std::string::npos, e);
   }
