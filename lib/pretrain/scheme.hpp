@@ -8,7 +8,9 @@
 // ensures:  layer.W is task.fan_out x fan_in, layer.b has task.fan_out entries, layer.act ==
 //           task.act; train.epochs holds one EpochMetrics per epoch run (train_loss: the scheme's
 //           own objective; valid_loss when task.X_valid is given); every random draw comes from
-//           ctx.fork(name) or the shared initial-weight stream (initial_encoder).
+//           ctx.fork(name) or the shared initial-weight stream (initial_encoder). The layer is
+//           trained in exactly one train() call with ctx.phase() and ctx.hooks(): that phase is
+//           what reaches the results file (/pretrain/layer_NN, instrument/loggers.hpp).
 // The greedy driver (pretrain/greedy.hpp) checks the shapes, measures the wall time and stacks
 // the layers.
 //
