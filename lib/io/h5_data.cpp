@@ -29,6 +29,13 @@ Object write_dataset(const Object& loc, const std::string& name, const std::vect
   check_ok(H5Dwrite(ds.id(), native<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write_dataset", "cannot write", where);
   return ds;
 }
+
+// Armadillo 11's transpose dereferences the null storage of an N x 0 matrix (UBSan: reference
+// binding to null pointer), so an empty matrix is reshaped, which is its transpose.
+template <class T> arma::Mat<T> transpose(const arma::Mat<T>& m) {
+  if (m.n_elem == 0) return arma::Mat<T>(m.n_cols, m.n_rows);
+  return m.t();
+}
 }  // namespace
 
 template <class T> Object write_vector(const Object& loc, const std::string& name, const arma::Col<T>& v) {
@@ -36,7 +43,7 @@ template <class T> Object write_vector(const Object& loc, const std::string& nam
 }
 
 template <class T> Object write_matrix(const Object& loc, const std::string& name, const arma::Mat<T>& m) {
-  const arma::Mat<T> row_major = m.t();  // column-major storage of M^T == row-major storage of M
+  const arma::Mat<T> row_major = transpose(m);  // column-major storage of M^T == row-major storage of M
   return write_dataset<T>(loc, name, {m.n_rows, m.n_cols}, row_major.memptr());
 }
 
@@ -75,7 +82,7 @@ template <class T> arma::Mat<T> read_matrix(const Object& loc, const std::string
   if (transposed.n_elem > 0)
     check_ok(H5Dread(ds.id(), native<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, transposed.memptr()), "read_matrix",
              "cannot read", ds.where());
-  return transposed.t();
+  return transpose(transposed);
 }
 
 void describe(const Object& dataset, const std::string& description, const std::string& units) {
