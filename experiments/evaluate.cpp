@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "core/check.hpp"
+#include "core/option_table.hpp"
 #include "experiment/options.hpp"
 #include "io/checkpoint.hpp"
 #include "io/datasets.hpp"
@@ -48,18 +49,18 @@ int main(int argc, char** argv) {
       ("help,h", "show this help and exit")
       ("config", po::value<std::string>(),
        "INI file of the options below, e.g. model = FILE, [data] n_test = 2000 (command line wins)");
-  po::options_description model_options("Model");
-  model_options.add_options()
-      ("model", po::value(&model),
-       "network checkpoint (.h5) to evaluate, e.g. one of depth_sweep --log.model (required)")
-      ("split", lw::bind(split), "the data split to evaluate on: train, valid or test")
-      ("seed", lw::bind(seed),
-       "seed of the data: the run's seed (matters for --data.shuffle and the synthetic sources)");
-  po::options_description data_options(
+  lw::OptionTable model_options("Model");
+  model_options
+      .add("model", model,
+           "network checkpoint (.h5) to evaluate, e.g. one of depth_sweep --log.model (required)")
+      .add("split", split, "the data split to evaluate on: train, valid or test")
+      .add("seed", seed,
+           "seed of the data: the run's seed (matters for --data.shuffle and the synthetic sources)");
+  lw::OptionTable data_options(
       "Data [data] (the checkpoint does not record its data: give the sweep's options)");
   lw::describe_options(data_options, data);
   po::options_description settings;
-  settings.add(model_options).add(data_options);
+  settings.add(model_options.description()).add(data_options.description());
   po::options_description opts("evaluate: a saved network's loss and error on a dataset split");
   opts.add(general).add(settings);
   try {

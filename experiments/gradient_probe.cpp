@@ -16,6 +16,7 @@
 #include "core/build_info.hpp"
 #include "core/check.hpp"
 #include "experiment/config.hpp"
+#include "core/option_table.hpp"
 #include "experiment/options.hpp"
 #include "experiment/probe.hpp"
 #include "io/checkpoint.hpp"
@@ -56,32 +57,32 @@ int main(int argc, char** argv) {
       ("help,h", "show this help and exit")
       ("config", po::value<std::string>(),
        "INI file of the options below, e.g. width = 64, [data] source = blobs (command line wins)");
-  po::options_description probe("Probe");
-  probe.add_options()
-      ("experiment", lw::bind(c.experiment),
-       "name of the experiment: the file is <results>/<experiment>/gradient_probe.h5")
-      ("results", lw::bind(c.results), "results root folder")
-      ("depths", lw::bind(c.depths), "numbers of hidden layers to probe, e.g. 1-20 or 1,5,10")
-      ("inits", lw::bind(c.inits),
-       lw::cat("initializers of the hidden layers to compare: ", initializer_names()).c_str())
-      ("activations", lw::bind(c.activations),
-       "hidden activations: identity, sigmoid, tanh, relu, leaky_relu, softsign")
-      ("width", lw::bind(c.width), "hidden layer width")
-      ("batch_size", lw::bind(c.batch_size), "examples per batch")
-      ("batches", lw::bind(c.batches),
-       "batches averaged (the first batches x batch_size training examples)")
-      ("seed", lw::bind(c.seed), "seed of the initial weights and of the data split")
-      ("output_init", lw::bind(c.output_init), "initializer of the output layer (every arm)")
-      ("load", po::value(&c.load)->composing(),
-       "also probe a saved network (a checkpoint written by depth_sweep --log.model); repeatable")
-      ("threads", lw::bind(c.threads), "BLAS threads; 0: OpenBLAS's default (all cores)")
-      ("blas-kernel", po::value(&c.blas_kernel),
-       "OpenBLAS kernel: auto (default), default (OpenBLAS's choice) or a core name; also "
-       "LW_BLAS_KERNEL");
-  po::options_description data("Data [data]");
+  lw::OptionTable probe("Probe");
+  probe.add("experiment", c.experiment,
+            "name of the experiment: the file is <results>/<experiment>/gradient_probe.h5")
+      .add("results", c.results, "results root folder")
+      .add("depths", c.depths, "numbers of hidden layers to probe, e.g. 1-20 or 1,5,10")
+      .add("inits", c.inits,
+           lw::cat("initializers of the hidden layers to compare: ", initializer_names()))
+      .add("activations", c.activations,
+           "hidden activations: identity, sigmoid, tanh, relu, leaky_relu, softsign")
+      .add("width", c.width, "hidden layer width")
+      .add("batch_size", c.batch_size, "examples per batch")
+      .add("batches", c.batches, "batches averaged (the first batches x batch_size training examples)")
+      .add("seed", c.seed, "seed of the initial weights and of the data split")
+      .add("output_init", c.output_init, "initializer of the output layer (every arm)")
+      .add("threads", c.threads, "BLAS threads; 0: OpenBLAS's default (all cores)")
+      .add("blas-kernel", c.blas_kernel,
+           "OpenBLAS kernel: auto (default), default (OpenBLAS's choice) or a core name; also "
+           "LW_BLAS_KERNEL");
+  po::options_description load("Saved networks");
+  load.add_options()(
+      "load", po::value(&c.load)->composing(),
+      "also probe a saved network (a checkpoint written by depth_sweep --log.model); repeatable");
+  lw::OptionTable data("Data [data]");
   lw::describe_options(data, c.data);
   po::options_description settings;
-  settings.add(probe).add(data);
+  settings.add(probe.description()).add(load).add(data.description());
   po::options_description opts(
       "gradient_probe: per-layer gradient norms at initialisation by depth (no training)");
   opts.add(general).add(settings);

@@ -14,79 +14,73 @@
 namespace po = boost::program_options;
 
 namespace lw {
-namespace {
-
-// Typed value of one parsed option, for /config and the echo.
-ConfigValue to_config_value(const boost::any& v) {
-  if (auto* p = boost::any_cast<int>(&v)) return static_cast<std::int64_t>(*p);
-  if (auto* p = boost::any_cast<long>(&v)) return static_cast<std::int64_t>(*p);
-  if (auto* p = boost::any_cast<std::int64_t>(&v)) return *p;
-  if (auto* p = boost::any_cast<arma::uword>(&v)) return static_cast<std::int64_t>(*p);
-  if (auto* p = boost::any_cast<double>(&v)) return *p;
-  if (auto* p = boost::any_cast<bool>(&v)) return *p;
-  if (auto* p = boost::any_cast<std::string>(&v)) return *p;
-  return std::string("?");
+TrainConfig finetune_defaults() {
+  TrainConfig t;
+  t.patience = 5;
+  return t;
 }
 
-}  // namespace
-
-po::options_description describe_options(ExperimentConfig& c) {
-  po::options_description grid("Grid and run options");
-  grid.add_options()
-      ("experiment", bind(c.experiment), "name of the experiment: its results subfolder")
-      ("results", bind(c.results), "results root folder")
-      ("depths", bind(c.depths), "numbers of hidden layers, e.g. 1,2,3 or 1-5")
-      ("inits", bind(c.inits),
-       "arms: initializers (uniform, xavier, he, ...) and/or pretraining schemes (ae, dae, ...)")
-      ("seeds", bind(c.seeds), "seeds, e.g. 1-3 or 1,5,9")
-      ("activations", bind(c.activations),
-       "hidden activations: identity, sigmoid, tanh, relu, leaky_relu, softsign")
-      ("width", bind(c.widths), "hidden layer widths, e.g. 500 or 500,1000")
-      ("output_init", bind(c.output_init), "initializer of the output layer (every arm)")
-      ("pretrain_init", bind(c.pretrain_init), "initial encoder weights of pretrained arms")
-      ("init_scale", bind(c.init_scale),
-       "a of uniform_scaled, sigma of normal, gain of orthogonal; 0: their defaults")
-      ("precision", bind(c.precision), "float32 or float64")
-      ("threads", bind(c.threads), "BLAS threads per process; 0: OpenBLAS's default (all cores), or 1 per rank under MPI")
-      ("overwrite", bind_flag(c.overwrite), "redo runs whose complete results exist");
-  po::options_description data("Data [data]");
+OptionTable describe_options(ExperimentConfig& c) {
+  OptionTable grid("Grid and run options");
+  grid.add("experiment", c.experiment, "name of the experiment: its results subfolder")
+      .add("results", c.results, "results root folder")
+      .add("depths", c.depths, "numbers of hidden layers, e.g. 1,2,3 or 1-5")
+      .add("inits", c.inits,
+           "arms: initializers (uniform, xavier, he, ...) and/or pretraining schemes (ae, dae, ...)")
+      .add("seeds", c.seeds, "seeds, e.g. 1-3 or 1,5,9")
+      .add("activations", c.activations,
+           "hidden activations: identity, sigmoid, tanh, relu, leaky_relu, softsign")
+      .add("width", c.widths, "hidden layer widths, e.g. 500 or 500,1000")
+      .add("output_init", c.output_init, "initializer of the output layer (every arm)")
+      .add("pretrain_init", c.pretrain_init, "initial encoder weights of pretrained arms")
+      .add("init_scale", c.init_scale,
+           "a of uniform_scaled, sigma of normal, gain of orthogonal; 0: their defaults")
+      .add("precision", c.precision, "float32 or float64")
+      .add("threads", c.threads,
+           "BLAS threads per process; 0: OpenBLAS's default (all cores), or 1 per rank under MPI")
+      .flag("overwrite", c.overwrite, "redo runs whose complete results exist");
+  OptionTable data("Data [data]");
   describe_options(data, c.data);
-  po::options_description ft("Fine-tuning [finetune]");
+  OptionTable ft("Fine-tuning [finetune]");
   auto& f = c.finetune;
-  ft.add_options()
-      ("finetune.epochs", bind(f.epochs), "maximum epochs")
-      ("finetune.batch_size", bind(f.batch_size), "minibatch size")
-      ("finetune.learning_rate", bind(f.learning_rate), "learning rate (> 0)")
-      ("finetune.optimizer", bind(f.optimizer),
-       "sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam")
-      ("finetune.momentum", bind(f.momentum), "momentum / nesterov coefficient")
-      ("finetune.weight_decay", bind(f.weight_decay), "L2 weight decay on weights")
-      ("finetune.clip_norm", bind(f.clip_norm), "clip the global gradient norm; 0: off")
-      ("finetune.schedule", bind(f.schedule),
-       "learning-rate schedule by epoch: constant, step, exponential, inverse_time")
-      ("finetune.gamma", bind(f.gamma), "decay factor of step and exponential schedules")
-      ("finetune.step_size", bind(f.step_size), "epochs between step-schedule decays")
-      ("finetune.decay", bind(f.decay), "inverse_time decay: r0 / (1 + decay * epoch)")
-      ("finetune.dropout", bind(f.dropout), "dropout rate of hidden layers, in [0, 1)")
-      ("finetune.input_dropout", bind(f.input_dropout), "dropout rate of the input, in [0, 1)")
-      ("finetune.max_norm", bind(f.max_norm), "max-norm bound on each unit's weights; 0: off")
-      ("finetune.patience", bind(f.patience),
-       "early stopping: epochs without improvement; 0: never stop early")
-      ("finetune.min_delta", bind(f.min_delta), "early stopping: minimum improvement")
-      ("finetune.monitor", bind(f.monitor), "early-stopping metric: valid_error or valid_loss")
-      ("finetune.noise_sd", bind(f.noise_sd), "augmentation: Gaussian input noise sd; 0: off")
-      ("finetune.max_shift", bind(f.max_shift), "augmentation: random image shifts (pixels)");
-  po::options_description pre("Pretraining [pretrain]");
-  pre.add_options()
-      ("pretrain.freeze", bind_flag(c.pretrain.freeze),
-       "after pretraining, train only the output layer");
-  po::options_description log("Logging [log]");
-  log.add_options()
-      ("log.every", bind(c.log.every), "layer statistics every N steps (and at step 0)")
-      ("log.weights", bind_flag(c.log.weights), "store initial, pretrained and best weights")
-      ("log.model", bind_flag(c.log.model),
-       "save each run's best network as <experiment>/models/<run_id>.h5 (for build/bin/evaluate)");
-  po::options_description all;
+  auto& t = f.train;
+  auto& o = t.optimizer;
+  ft.add("finetune.epochs", t.epochs, "maximum epochs")
+      .add("finetune.batch_size", t.batch_size, "minibatch size")
+      .add("finetune.learning_rate", o.learning_rate, "learning rate (> 0)")
+      .choice("finetune.optimizer", o.kind, parse_optimizer, to_string,
+              "sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam")
+      .add("finetune.momentum", o.momentum, "momentum / nesterov coefficient")
+      .add("finetune.rms_decay", o.rho,
+           "rmsprop, adadelta: decay of the squared-gradient average (rho)")
+      .add("finetune.beta1", o.beta1, "adam: decay of the gradient average")
+      .add("finetune.beta2", o.beta2, "adam: decay of the squared-gradient average")
+      .add("finetune.epsilon", o.epsilon, "adagrad, rmsprop, adadelta, adam: denominator offset")
+      .add("finetune.weight_decay", o.weight_decay, "L2 weight decay on weights")
+      .add("finetune.clip_norm", o.clip_norm, "clip the global gradient norm; 0: off")
+      .choice("finetune.schedule", o.schedule, parse_schedule, to_string,
+              "learning-rate schedule by epoch: constant, step, exponential, inverse_time")
+      .add("finetune.gamma", o.gamma, "decay factor of step and exponential schedules")
+      .add("finetune.step_size", o.step_size, "epochs between step-schedule decays")
+      .add("finetune.decay", o.decay, "inverse_time decay: r0 / (1 + decay * epoch)")
+      .add("finetune.dropout", f.dropout, "dropout rate of hidden layers, in [0, 1)")
+      .add("finetune.input_dropout", f.input_dropout, "dropout rate of the input, in [0, 1)")
+      .add("finetune.max_norm", f.max_norm, "max-norm bound on each unit's weights; 0: off")
+      .add("finetune.patience", t.patience,
+           "early stopping: epochs without improvement; 0: never stop early")
+      .add("finetune.min_delta", t.min_delta, "early stopping: minimum improvement")
+      .choice("finetune.monitor", t.monitor, parse_monitor, to_string,
+              "early-stopping metric: valid_error or valid_loss")
+      .add("finetune.noise_sd", f.noise_sd, "augmentation: Gaussian input noise sd; 0: off")
+      .add("finetune.max_shift", f.max_shift, "augmentation: random image shifts (pixels)");
+  OptionTable pre("Pretraining [pretrain]");
+  pre.flag("pretrain.freeze", c.pretrain.freeze, "after pretraining, train only the output layer");
+  OptionTable log("Logging [log]");
+  log.add("log.every", c.log.every, "layer statistics every N steps (and at step 0)")
+      .flag("log.weights", c.log.weights, "store initial, pretrained and best weights")
+      .flag("log.model", c.log.model,
+            "save each run's best network as <experiment>/models/<run_id>.h5 (for build/bin/evaluate)");
+  OptionTable all;
   all.add(grid).add(data).add(ft).add(pre).add(log);
   return all;
 }
@@ -153,27 +147,8 @@ std::vector<std::string> parse_name_list(const std::string& option, const std::s
   return out;
 }
 
-TrainConfig train_config(const FinetuneConfig& f, arma::uword n_train) {
-  TrainConfig t;
-  t.epochs = f.epochs;
-  t.batch_size = std::min<arma::uword>(static_cast<arma::uword>(f.batch_size), n_train);
-  t.optimizer.kind = parse_optimizer(f.optimizer);
-  t.optimizer.learning_rate = f.learning_rate;
-  t.optimizer.momentum = f.momentum;
-  t.optimizer.weight_decay = f.weight_decay;
-  t.optimizer.clip_norm = f.clip_norm;
-  t.optimizer.schedule = parse_schedule(f.schedule);
-  t.optimizer.gamma = f.gamma;
-  t.optimizer.step_size = f.step_size;
-  t.optimizer.decay = f.decay;
-  t.patience = f.patience;
-  t.min_delta = f.min_delta;
-  t.monitor = parse_monitor(f.monitor);
-  return t;
-}
-
 ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& cfg,
-                           const po::options_description& extra) {
+                           const OptionTable& extra, const po::options_description& parsed_only) {
   ParsedArgs parsed;
   po::options_description generic("General");
   generic.add_options()
@@ -182,8 +157,10 @@ ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& 
       ("config", po::value(&parsed.config_file), "INI file of options (command line wins)")
       ("dry-run", "list the runs of the grid and their files, run nothing")
       ("list-schemes", "list the pretraining schemes and their options");
-  po::options_description settings = describe_options(cfg);
-  settings.add(extra);
+  OptionTable table = describe_options(cfg);
+  table.add(extra);
+  po::options_description settings;
+  settings.add(table.description()).add(parsed_only);
   po::options_description all;
   all.add(generic).add(settings);
   std::ostringstream help_text;
@@ -194,10 +171,7 @@ ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& 
   parsed.version = vm.count("version") > 0;
   parsed.dry_run = vm.count("dry-run") > 0;
   parsed.list_schemes = vm.count("list-schemes") > 0;
-  for (const auto& opt : settings.options()) {
-    const std::string& key = opt->long_name();
-    if (vm.count(key)) parsed.effective.push_back({key, to_config_value(vm[key].value())});
-  }
+  parsed.effective = table.entries();
   return parsed;
 }
 
@@ -227,34 +201,28 @@ void validate(const ExperimentConfig& c) {
   require(c.init_scale >= 0, cat("--init_scale: must be >= 0 (", c.init_scale, ")"));
   require(c.log.every >= 1, cat("--log.every: must be >= 1 (", c.log.every, ")"));
   const auto& f = c.finetune;
-  require(f.epochs >= 1, cat("--finetune.epochs: must be >= 1 (", f.epochs, ")"));
-  require(f.batch_size >= 1, cat("--finetune.batch_size: must be >= 1 (", f.batch_size, ")"));
-  require(f.learning_rate > 0,
-          cat("--finetune.learning_rate: must be > 0 (", f.learning_rate, ")"));
+  require(f.train.epochs >= 1, cat("--finetune.epochs: must be >= 1 (", f.train.epochs, ")"));
+  require(f.train.batch_size >= 1,
+          cat("--finetune.batch_size: must be >= 1 (", f.train.batch_size, ")"));
+  require(f.train.optimizer.learning_rate > 0,
+          cat("--finetune.learning_rate: must be > 0 (", f.train.optimizer.learning_rate, ")"));
   require(f.dropout >= 0 && f.dropout < 1,
           cat("--finetune.dropout: must be in [0, 1) (", f.dropout, ")"));
   require(f.input_dropout >= 0 && f.input_dropout < 1,
           cat("--finetune.input_dropout: must be in [0, 1) (", f.input_dropout, ")"));
-  require(f.patience >= 0, cat("--finetune.patience: must be >= 0 (", f.patience, ")"));
+  require(f.train.patience >= 0,
+          cat("--finetune.patience: must be >= 0 (", f.train.patience, ")"));
   require(f.max_norm >= 0, cat("--finetune.max_norm: must be >= 0 (", f.max_norm, ")"));
   require(f.noise_sd >= 0, cat("--finetune.noise_sd: must be >= 0 (", f.noise_sd, ")"));
   require(f.max_shift >= 0, cat("--finetune.max_shift: must be >= 0 (", f.max_shift, ")"));
-  const auto rethrow = [](const char* option, const auto& parse, const std::string& v) {
-    try {
-      parse(v);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(cat("--", option, ": ", e.what()));
-    }
-  };
-  rethrow("finetune.optimizer", [](const std::string& v) { parse_optimizer(v); }, f.optimizer);
-  rethrow("finetune.schedule", [](const std::string& v) { parse_schedule(v); }, f.schedule);
-  rethrow("finetune.monitor", [](const std::string& v) { parse_monitor(v); }, f.monitor);
   try {
     const arma::uword any = std::numeric_limits<arma::uword>::max();
-    validate(train_config(f, any), any);
+    validate(f.train, any);
   } catch (const std::invalid_argument& e) {  // "optimizer: momentum must be ..." and the like
     const std::string what = e.what();
-    throw std::invalid_argument(cat("--finetune.", what.substr(what.find(':') + 2)));
+    const std::string rest = what.substr(what.find(':') + 2);  // "momentum must be ..."
+    const auto space = rest.find(' ');
+    throw std::invalid_argument(cat("--finetune.", rest.substr(0, space), ":", rest.substr(space)));
   }
   validate(c.data);
 }
@@ -286,8 +254,8 @@ po::options_description describe_scheme_options(std::map<std::string, std::strin
 namespace lw {
 
 void validate_for_data(const ExperimentConfig& c, arma::uword n_train) {
-  require(static_cast<arma::uword>(c.finetune.batch_size) <= n_train,
-          cat("--finetune.batch_size: larger than the training set (", c.finetune.batch_size,
+  require(c.finetune.train.batch_size <= n_train,
+          cat("--finetune.batch_size: larger than the training set (", c.finetune.train.batch_size,
               " > ", n_train, " examples)"));
   for (const auto& arm : parse_name_list("inits", c.inits)) {
     if (!has_scheme(arm)) continue;

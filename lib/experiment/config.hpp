@@ -1,8 +1,10 @@
 #pragma once
 // The configuration of an experiment: nested structs whose default member initialisers are the
-// only defaults. Boost.Program_options binds each field to an option named <section>.<key>
-// (top-level grid options have no section). Precedence: command line, then --config FILE (INI,
-// sections match the dots: [finetune] epochs = 30), then the defaults.
+// only defaults. describe_options declares each field once, in an OptionTable
+// (core/option_table.hpp), as an option named <section>.<key> (top-level grid options have no
+// section); fine-tuning's options bind straight into the trainer's TrainConfig. Precedence:
+// command line, then --config FILE (INI, sections match the dots: [finetune] epochs = 30), then
+// the defaults.
 // Lists: depths "1,2,3" or "1-5"; seeds likewise; inits, activations "a,b,c"; widths "500,1000".
 #include <boost/program_options.hpp>
 #include <cstdint>
@@ -10,30 +12,21 @@
 #include <string>
 #include <vector>
 
+#include "core/option_table.hpp"
 #include "io/data_config.hpp"
 #include "io/results.hpp"
 #include "train/train.hpp"
 
 namespace lw {
 
+// Fine-tuning's defaults: the trainer's, with early stopping after 5 epochs without improvement.
+TrainConfig finetune_defaults();
+
 struct FinetuneConfig {
-  int epochs = 30;
-  long batch_size = 64;
-  double learning_rate = 0.1;
-  std::string optimizer = "sgd";
-  double momentum = 0.9;
-  double weight_decay = 0;
-  double clip_norm = 0;
-  std::string schedule = "constant";
-  double gamma = 0.5;
-  int step_size = 10;
-  double decay = 0.01;
+  TrainConfig train = finetune_defaults();  // epochs, batch, optimizer, early stopping: bound as is
   double dropout = 0;        // hidden layers' inputs
   double input_dropout = 0;  // the network's input
   double max_norm = 0;
-  int patience = 5;          // 0: no early stopping
-  double min_delta = 0;
-  std::string monitor = "valid_error";
   double noise_sd = 0;       // augmentation: Gaussian noise on training inputs
   int max_shift = 0;         // augmentation: random image shifts, pixels
 };
@@ -68,19 +61,22 @@ struct ExperimentConfig {
 };
 
 // Every option of the config, bound to cfg's fields.
-boost::program_options::options_description describe_options(ExperimentConfig& cfg);
+OptionTable describe_options(ExperimentConfig& cfg);
 
 // Parses argv (and --config FILE) into cfg with parse_options (experiment/options.hpp). Throws
 // std::invalid_argument with one clear message for an unknown option, a malformed value or an
 // unreadable config file.
+// `extra`: the driver's own options (their values join `effective`); `parsed_only`: options whose
+// values their owner records (the scheme options: SchemeOptions types them).
 struct ParsedArgs {
   bool show_help = false, dry_run = false, list_schemes = false, version = false;
   std::string config_file;
-  std::vector<ConfigEntry> effective;  // every option and its value, in order
+  std::vector<ConfigEntry> effective;  // every option of cfg and extra and its value, in order
   std::string help;                    // every option with its default and help, for --help
 };
 ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& cfg,
-                           const boost::program_options::options_description& extra = {});
+                           const OptionTable& extra = OptionTable(),
+                           const boost::program_options::options_description& parsed_only = {});
 
 // Parses "1,2,5-7" into 1 2 5 6 7; throws naming the option on malformed text, a repeated
 // entry or more than 10000 entries.
@@ -92,9 +88,6 @@ void validate(const ExperimentConfig& cfg);
 // What can only be checked once the data is loaded: no batch size (fine-tuning, or a pretrained
 // arm's pretrain.<scheme>.batch_size) beyond the n_train training examples.
 void validate_for_data(const ExperimentConfig& cfg, arma::uword n_train);
-
-// The training loop's settings for fine-tuning (batch size capped at n_train).
-TrainConfig train_config(const FinetuneConfig& f, arma::uword n_train);
 
 }  // namespace lw
 

@@ -104,12 +104,6 @@ po::variables_map parse(int argc, const char* const* argv, const po::options_des
 
 }  // namespace
 
-po::typed_value<bool>* bind_flag(bool& field) {
-  return po::value(&field)
-      ->default_value(field, field ? "true" : "false")
-      ->implicit_value(true, "true");
-}
-
 po::variables_map parse_options(int argc, const char* const* argv,
                                 const po::options_description& options) {
   return parse(argc, argv, options, nullptr);

@@ -13,27 +13,10 @@
 //    matching the dots ([finetune] epochs = 30). Precedence: command line, then the file, then
 //    the defaults. An unreadable file, or an unknown key in it, is an error naming the file.
 // Every error is a std::invalid_argument; the drivers print it as "<driver>: <message>" and exit 2.
+// The options themselves are declared with core/option_table.hpp.
 #include <boost/program_options.hpp>
-#include <sstream>
-#include <type_traits>
 
 namespace lw {
-
-// Binds an option to a field whose current value is the default, shown as a person writes it
-// (0.1, not 0.10000000000000001).
-template <class V>
-boost::program_options::typed_value<V>* bind(V& field) {
-  if constexpr (std::is_floating_point_v<V>) {
-    std::ostringstream text;
-    text << field;
-    return boost::program_options::value(&field)->default_value(field, text.str());
-  } else {
-    return boost::program_options::value(&field)->default_value(field);
-  }
-}
-
-// A boolean option: --flag alone means true; --flag false (or an INI value) sets it.
-boost::program_options::typed_value<bool>* bind_flag(bool& field);
 
 // Parses argv against `options`, every option of the driver, then runs the notifiers (bound fields
 // are set) and returns the parsed variables.

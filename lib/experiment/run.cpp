@@ -138,8 +138,8 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
   if (aug.enabled()) hooks.augment = [&](arma::Mat<T>& Xb) { augment_batch(Xb, aug, aug_rng); };
   Rng shuffle = stream::finetune_shuffle(run.seed);
   const TrainResult result =
-      train(objective, TrainData<T>{X, Y, &Xv, &Yv}, train_config(cfg.finetune, X.n_cols),
-            shuffle, PhaseInfo{"finetune", -1, ""}, hooks);
+      train(objective, TrainData<T>{X, Y, &Xv, &Yv}, cfg.finetune.train, shuffle,
+            PhaseInfo{"finetune", -1, ""}, hooks);
 
   // Only a complete run has a test error: the weights of a diverged run are not finite, and an
   // interrupted one did not finish its protocol.
@@ -195,13 +195,44 @@ std::vector<ConfigEntry> run_config(const ExperimentConfig& cfg, const RunSpec& 
   return entries;
 }
 
+const std::vector<ConfigEntry>& options_hashed_when_set() {
+  static const std::vector<ConfigEntry> added{
+      {"blas-kernel", std::string()},  // until 0.2.0 recorded (and hashed) only when given
+      {"finetune.rms_decay", 0.9}, {"finetune.beta1", 0.9}, {"finetune.beta2", 0.999},
+      {"finetune.epsilon", 1e-8},
+      {"pretrain.*.momentum", 0.9}, {"pretrain.*.rms_decay", 0.9}, {"pretrain.*.beta1", 0.9},
+      {"pretrain.*.beta2", 0.999}, {"pretrain.*.epsilon", 1e-8}};
+  return added;
+}
+
+namespace {
+
+// Whether `key` is `pattern`, where a pattern's "*" stands for one scheme name.
+bool matches(const std::string& key, const std::string& pattern) {
+  const auto star = pattern.find('*');
+  if (star == std::string::npos) return key == pattern;
+  const std::string head = pattern.substr(0, star), tail = pattern.substr(star + 1);
+  return key.size() > head.size() + tail.size() && key.compare(0, head.size(), head) == 0 &&
+         key.compare(key.size() - tail.size(), tail.size(), tail) == 0 &&
+         key.find('.', head.size()) == key.size() - tail.size();
+}
+
+bool at_default_and_hashed_when_set(const ConfigEntry& e) {
+  for (const auto& d : options_hashed_when_set())
+    if (matches(e.key, d.key)) return e.value == d.value;
+  return false;
+}
+
+}  // namespace
+
 std::string run_hash(const std::vector<ConfigEntry>& run_config) {
   static const std::vector<std::string> excluded{
       "results", "experiment", "threads",     "overwrite", "shard",
       "depths",  "inits",      "seeds",       "activations", "width", "run_hash"};
   std::vector<ConfigEntry> decisive;
   for (const auto& e : run_config)
-    if (std::find(excluded.begin(), excluded.end(), e.key) == excluded.end())
+    if (std::find(excluded.begin(), excluded.end(), e.key) == excluded.end() &&
+        !at_default_and_hashed_when_set(e))
       decisive.push_back(e);
   return config_hash(decisive);
 }

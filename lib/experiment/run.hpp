@@ -45,7 +45,13 @@ std::vector<ConfigEntry> run_config(const ExperimentConfig& cfg, const RunSpec& 
 // results go or how fast they are made (results, experiment, threads, overwrite, shard), without the
 // grid lists (the run's own values stand for them) and without other schemes' options. A resumed
 // sweep skips a complete file only if its run_hash matches.
+// Options added after the hash was defined (0.2.0) enter it only when set to another value than
+// their default (options_hashed_when_set), so a file made before they existed keeps its hash.
 std::string run_hash(const std::vector<ConfigEntry>& run_config);
+
+// The options run_hash leaves out while they have their default (key, default); "pretrain.*.rho"
+// stands for every scheme's option rho.
+const std::vector<ConfigEntry>& options_hashed_when_set();
 
 // The /config run_hash attribute of a results file; nullopt if missing or unreadable.
 std::optional<std::string> read_run_hash(const std::filesystem::path& file);

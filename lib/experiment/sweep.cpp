@@ -21,18 +21,18 @@ namespace lw {
 std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk, bool under_mpi,
                                  const std::string& usage) {
   po::options_description scheme_options = describe_scheme_options(s.cfg.pretrain.options);
-  po::options_description sweep_options("Sweep");
-  sweep_options.add_options()
-      ("shard", po::value(&s.shard),
-       "run only part k/n of the grid (runs i with i % n == k), for job arrays without MPI")
-      ("blas-kernel", po::value(&s.blas_kernel),
-       "OpenBLAS kernel: auto (default; lifts a slow fallback kernel, checked against a reference "
-       "product), default (OpenBLAS's own choice) or a core name; also LW_BLAS_KERNEL");
-  sweep_options.add(scheme_options);
+  OptionTable sweep_options("Sweep");
+  sweep_options
+      .add("shard", s.shard,
+           "run only part k/n of the grid (runs i with i % n == k), for job arrays without MPI")
+      .add("blas-kernel", s.blas_kernel,
+           "OpenBLAS kernel: auto (default; lifts a slow fallback kernel, checked against a "
+           "reference product), default (OpenBLAS's own choice) or a core name; also "
+           "LW_BLAS_KERNEL");
   static std::ostream silent(nullptr);
   std::ostream& err = talk ? std::cerr : silent;
   try {
-    s.args = parse_arguments(argc, argv, s.cfg, sweep_options);
+    s.args = parse_arguments(argc, argv, s.cfg, sweep_options, scheme_options);
     if (s.args.show_help) {
       if (talk) std::cout << usage << "\n" << s.args.help << "\n";
       return 0;
@@ -239,7 +239,7 @@ int run_serial(const SweepPlan& s, StopFlag& stop) {
   print_skipped(s, records);
   SweepProgress progress{.runs_total = s.runs.size(),
                          .runs_done = s.runs.size() - records.todo.size(),
-                         .epochs_per_run = s.cfg.finetune.epochs};
+                         .epochs_per_run = s.cfg.finetune.train.epochs};
   try {
     for (const std::size_t i : records.todo) {
       if (stop.requested) break;

@@ -1,50 +1,45 @@
 #include "io/data_config.hpp"
 
-#include <boost/program_options.hpp>
-
 #include "core/check.hpp"
 #include "io/datasets.hpp"
 
 namespace lw {
 
-namespace po = boost::program_options;
-
-void describe_options(po::options_description& d, DataConfig& c) {
+void describe_options(OptionTable& d, DataConfig& c) {
   std::string sources;
   for (const DataSource& s : data_sources()) sources += cat(sources.empty() ? "" : ", ", s.name);
-  d.add_options()
-    ("data.source", po::value(&c.source)->default_value(c.source), cat("data source: ", sources).c_str())
-    ("data.path", po::value(&c.path)->default_value(c.path),
-     "IDX folder (fashion_mnist, mnist, idx), or the CSV / HDF5 training file")
-    ("data.test_path", po::value(&c.test_path)->default_value(c.test_path),
-     "csv, hdf5: separate test file (empty: the test set is carved from the training file)")
-    ("data.n_train", po::value(&c.n_train)->default_value(c.n_train),
-     "training examples: the first n of what remains after validation (0 = all)")
-    ("data.n_valid", po::value(&c.n_valid)->default_value(c.n_valid),
-     "validation examples, the last n of the training file (-1 = 10000 for IDX sets, else 20%)")
-    ("data.valid_fraction", po::value(&c.valid_fraction)->default_value(c.valid_fraction),
-     "if > 0: validation = this fraction of the training file instead of data.n_valid")
-    ("data.n_test", po::value(&c.n_test)->default_value(c.n_test),
-     "test examples: the first n of the test file (0 = all; carved test sets: 20%)")
-    ("data.n_classes", po::value(&c.n_classes)->default_value(c.n_classes),
-     "number of classes (0 = 10 for MNIST sets, 3 for blobs, else max label + 1)")
-    ("data.shuffle", po::value(&c.shuffle)->default_value(c.shuffle),
-     "permute the training file (stream data/split) before carving validation")
-    ("data.standardize", po::value(&c.standardize)->default_value(c.standardize),
-     "standardise features with the training part's mean and standard deviation")
-    ("data.csv_label", po::value(&c.csv_label)->default_value(c.csv_label),
-     "csv: label column, 0-based index (negative counts from the end) or header name")
-    ("data.csv_header", po::value(&c.csv_header)->default_value(c.csv_header),
-     "csv: header row: auto (if the first row is not numeric), true or false")
-    ("data.h5_x", po::value(&c.h5_x)->default_value(c.h5_x), "hdf5: features dataset (n_examples, n_features)")
-    ("data.h5_y", po::value(&c.h5_y)->default_value(c.h5_y), "hdf5: labels dataset (n_examples,)")
-    ("data.n_examples", po::value(&c.n_examples)->default_value(c.n_examples),
-     "bars_stripes, blobs: examples in the training pool and in the test pool")
-    ("data.image_size", po::value(&c.image_size)->default_value(c.image_size), "bars_stripes: image side")
-    ("data.noise", po::value(&c.noise)->default_value(c.noise), "bars_stripes: pixel flip probability")
-    ("data.blob_features", po::value(&c.blob_features)->default_value(c.blob_features), "blobs: dimension")
-    ("data.blob_std", po::value(&c.blob_std)->default_value(c.blob_std),
-     "blobs: standard deviation around each centre (centres uniform in [-5, 5])");
+  d.add("data.source", c.source, cat("data source: ", sources))
+    .add("data.path", c.path,
+           "IDX folder (fashion_mnist, mnist, idx), or the CSV / HDF5 training file")
+    .add("data.test_path", c.test_path,
+           "csv, hdf5: separate test file (empty: the test set is carved from the training file)")
+    .add("data.n_train", c.n_train,
+           "training examples: the first n of what remains after validation (0 = all)")
+    .add("data.n_valid", c.n_valid,
+           "validation examples, the last n of the training file (-1 = 10000 for IDX sets, else 20%)")
+    .add("data.valid_fraction", c.valid_fraction,
+           "if > 0: validation = this fraction of the training file instead of data.n_valid")
+    .add("data.n_test", c.n_test,
+           "test examples: the first n of the test file (0 = all; carved test sets: 20%)")
+    .add("data.n_classes", c.n_classes,
+           "number of classes (0 = 10 for MNIST sets, 3 for blobs, else max label + 1)")
+    .flag("data.shuffle", c.shuffle,
+           "permute the training file (stream data/split) before carving validation")
+    .flag("data.standardize", c.standardize,
+           "standardise features with the training part's mean and standard deviation")
+    .add("data.csv_label", c.csv_label,
+           "csv: label column, 0-based index (negative counts from the end) or header name")
+    .add("data.csv_header", c.csv_header,
+           "csv: header row: auto (if the first row is not numeric), true or false")
+    .add("data.h5_x", c.h5_x, "hdf5: features dataset (n_examples, n_features)")
+    .add("data.h5_y", c.h5_y, "hdf5: labels dataset (n_examples,)")
+    .add("data.n_examples", c.n_examples,
+           "bars_stripes, blobs: examples in the training pool and in the test pool")
+    .add("data.image_size", c.image_size, "bars_stripes: image side")
+    .add("data.noise", c.noise, "bars_stripes: pixel flip probability")
+    .add("data.blob_features", c.blob_features, "blobs: dimension")
+    .add("data.blob_std", c.blob_std,
+           "blobs: standard deviation around each centre (centres uniform in [-5, 5])");
 }
 
 void validate(const DataConfig& c) {

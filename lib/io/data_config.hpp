@@ -10,9 +10,10 @@
 // train = first 50,000 training images, valid = last 10,000, test = the 10,000 test images,
 // pixels / 255, nothing else.
 #include <armadillo>
-#include <boost/program_options/options_description.hpp>
 #include <cstdint>
 #include <string>
+
+#include "core/option_table.hpp"
 
 namespace lw {
 
@@ -38,7 +39,7 @@ struct DataConfig {
 };
 
 // Adds data.source, data.path, ... bound to the fields of c, each with its default and help.
-void describe_options(boost::program_options::options_description& d, DataConfig& c);
+void describe_options(OptionTable& d, DataConfig& c);
 
 // Throws std::invalid_argument naming the option, its value and what is allowed.
 void validate(const DataConfig& c);

@@ -34,6 +34,23 @@ bool is_snake_case(const std::string& s) {
 }
 
 // The common options' own range checks (their types are checked with the rest).
+// The optimizer settings of a layer's training, from the common options.
+OptimizerConfig optimizer_config(const SchemeOptions& o) {
+  OptimizerConfig c;
+  try {
+    c.kind = parse_optimizer(o.text("optimizer"));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(cat(o.dotted("optimizer"), ": ", e.what()));
+  }
+  c.learning_rate = o.real("learning_rate");
+  c.momentum = o.real("momentum");
+  c.rho = o.real("rms_decay");
+  c.beta1 = o.real("beta1");
+  c.beta2 = o.real("beta2");
+  c.epsilon = o.real("epsilon");
+  return c;
+}
+
 void check_common(const SchemeOptions& o) {
   require(o.integer("epochs") >= 1,
           cat(o.dotted("epochs"), " must be >= 1 (", o.integer("epochs"), ")"));
@@ -41,10 +58,14 @@ void check_common(const SchemeOptions& o) {
           cat(o.dotted("batch_size"), " must be >= 1 (", o.integer("batch_size"), ")"));
   require(o.real("learning_rate") > 0,
           cat(o.dotted("learning_rate"), " must be > 0 (", o.real("learning_rate"), ")"));
+  const OptimizerConfig c = optimizer_config(o);
   try {
-    parse_optimizer(o.text("optimizer"));
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(cat(o.dotted("optimizer"), ": ", e.what()));
+    validate(c);
+  } catch (const std::invalid_argument& e) {  // "optimizer: beta2 must be in [0, 1) (1)"
+    std::string rest = std::string(e.what()).substr(std::string(e.what()).find(':') + 2);
+    const std::string field = rest.substr(0, rest.find(' '));
+    throw std::invalid_argument(
+        cat(o.dotted(field == "rho" ? "rms_decay" : field), rest.substr(field.size())));
   }
 }
 
@@ -56,6 +77,11 @@ const std::vector<SchemeOption>& common_scheme_options() {
       {"batch_size", "64", "minibatch size (clamped to the training set size)"},
       {"learning_rate", "0.1", "initial learning rate of the optimizer"},
       {"optimizer", "sgd", "sgd, momentum, nesterov, adagrad, rmsprop, adadelta or adam"},
+      {"momentum", "0.9", "momentum, nesterov: momentum coefficient, in [0, 1)"},
+      {"rms_decay", "0.9", "rmsprop, adadelta: decay of the squared-gradient average (rho), in (0, 1)"},
+      {"beta1", "0.9", "adam: decay of the gradient average, in [0, 1)"},
+      {"beta2", "0.999", "adam: decay of the squared-gradient average, in [0, 1)"},
+      {"epsilon", "1e-08", "adagrad, rmsprop, adadelta, adam: denominator offset, > 0"},
   };
   return common;
 }
@@ -158,8 +184,7 @@ TrainConfig SchemeContext<T>::train_config(arma::uword n_train) const {
   c.epochs = static_cast<int>(options.integer("epochs"));
   c.batch_size = std::min<arma::uword>(static_cast<arma::uword>(options.integer("batch_size")),
                                        std::max<arma::uword>(n_train, 1));
-  c.optimizer.kind = parse_optimizer(options.text("optimizer"));
-  c.optimizer.learning_rate = options.real("learning_rate");
+  c.optimizer = optimizer_config(options);
   c.patience = 0;
   c.monitor = Monitor::valid_loss;
   c.restore_best = false;

@@ -56,7 +56,8 @@ OptionType option_type(const SchemeOption& option);  // from the default's spell
 std::string to_string(OptionType type);
 
 // The options every scheme has (per layer): epochs 5, batch_size 64, learning_rate 0.1,
-// optimizer sgd (train/optimizer.hpp names).
+// optimizer sgd (train/optimizer.hpp names) and its hyperparameters momentum 0.9, rms_decay 0.9
+// (rho), beta1 0.9, beta2 0.999, epsilon 1e-08 (train/optimizer.hpp's defaults).
 const std::vector<SchemeOption>& common_scheme_options();
 
 using OptionOverrides = std::map<std::string, std::string>;  // dotted key -> value

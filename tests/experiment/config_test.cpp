@@ -1,4 +1,5 @@
-// experiment/config: the lists, the checks that name the option, and fine-tuning's TrainConfig.
+// experiment/config: the lists, the checks that name the option, and the options bound into
+// fine-tuning's TrainConfig.
 #include "experiment/config.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -16,6 +17,13 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
+}
+
+lw::ParsedArgs parse(lw::ExperimentConfig& c, std::vector<std::string> args) {
+  args.insert(args.begin(), "depth_sweep");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  return lw::parse_arguments(static_cast<int>(argv.size()), argv.data(), c);
 }
 
 }  // namespace
@@ -58,53 +66,88 @@ BOOST_AUTO_TEST_CASE(validate_names_the_option_the_value_and_what_is_allowed) {
                       "--depths: depth must be between 1 and 100 (0)"));
   BOOST_TEST(contains(message([](auto& c) { c.precision = "half"; }),
                       "--precision: 'half' must be float32 or float64"));
-  BOOST_TEST(contains(message([](auto& c) { c.finetune.learning_rate = 0; }),
+  BOOST_TEST(contains(message([](auto& c) { c.finetune.train.optimizer.learning_rate = 0; }),
                       "--finetune.learning_rate: must be > 0 (0)"));
   BOOST_TEST(contains(message([](auto& c) { c.finetune.dropout = 1; }),
                       "--finetune.dropout: must be in [0, 1) (1)"));
-  BOOST_TEST(contains(message([](auto& c) { c.finetune.optimizer = "sgdd"; }),
-                      "--finetune.optimizer: "));
+  BOOST_TEST(contains(message([](auto& c) { c.finetune.train.optimizer.beta2 = 1; }),
+                      "--finetune.beta2: must be in [0, 1) (1)"));
   BOOST_TEST(contains(message([](auto& c) { c.activations = "sigmoid,swish"; }),
                       "--activations: "));
   BOOST_TEST(contains(message([](auto& c) { c.experiment = "a/b"; }), "--experiment: 'a/b'"));
   BOOST_TEST(contains(message([](auto& c) { c.log.every = 0; }), "--log.every: must be >= 1 (0)"));
 }
 
-BOOST_AUTO_TEST_CASE(fine_tuning_options_become_the_training_loops_config) {
-  lw::FinetuneConfig f;
-  f.epochs = 7;
-  f.batch_size = 500;
-  f.learning_rate = 0.05;
-  f.optimizer = "momentum";
-  f.momentum = 0.8;
-  f.weight_decay = 1e-4;
-  f.schedule = "step";
-  f.gamma = 0.3;
-  f.step_size = 2;
-  f.patience = 4;
-  f.monitor = "valid_loss";
-  const lw::TrainConfig t = lw::train_config(f, 300);
+BOOST_AUTO_TEST_CASE(fine_tuning_options_bind_straight_into_the_training_loops_config) {
+  lw::ExperimentConfig c;
+  const auto args = parse(c, {"--finetune.epochs", "7", "--finetune.batch_size", "500",
+                              "--finetune.learning_rate", "0.05", "--finetune.optimizer", "adam",
+                              "--finetune.momentum", "0.8", "--finetune.rms_decay", "0.95",
+                              "--finetune.beta1", "0.85", "--finetune.beta2", "0.99",
+                              "--finetune.epsilon", "1e-6", "--finetune.weight_decay", "1e-4",
+                              "--finetune.schedule", "step", "--finetune.gamma", "0.3",
+                              "--finetune.step_size", "2", "--finetune.patience", "4",
+                              "--finetune.monitor", "valid_loss"});
+  const lw::TrainConfig& t = c.finetune.train;
   BOOST_TEST(t.epochs == 7);
-  BOOST_TEST(t.batch_size == 300u);  // capped at the training set
-  BOOST_TEST((t.optimizer.kind == lw::OptimizerKind::momentum));
+  BOOST_TEST(t.batch_size == 500u);
+  BOOST_TEST((t.optimizer.kind == lw::OptimizerKind::adam));
   BOOST_TEST(t.optimizer.learning_rate == 0.05);
   BOOST_TEST(t.optimizer.momentum == 0.8);
+  BOOST_TEST(t.optimizer.rho == 0.95);
+  BOOST_TEST(t.optimizer.beta1 == 0.85);
+  BOOST_TEST(t.optimizer.beta2 == 0.99);
+  BOOST_TEST(t.optimizer.epsilon == 1e-6);
   BOOST_TEST(t.optimizer.weight_decay == 1e-4);
   BOOST_TEST((t.optimizer.schedule == lw::ScheduleKind::step));
   BOOST_TEST(t.optimizer.gamma == 0.3);
   BOOST_TEST(t.optimizer.step_size == 2);
   BOOST_TEST(t.patience == 4);
   BOOST_TEST((t.monitor == lw::Monitor::valid_loss));
+  // /config records the bound values typed as declared, the enums by name.
+  const auto value = [&](const std::string& key) {
+    for (const auto& e : args.effective)
+      if (e.key == key) return e.value;
+    BOOST_FAIL("no effective entry " << key);
+    return lw::ConfigValue{};
+  };
+  BOOST_TEST((value("finetune.optimizer") == lw::ConfigValue(std::string("adam"))));
+  BOOST_TEST((value("finetune.batch_size") == lw::ConfigValue(std::int64_t{500})));
+  BOOST_TEST((value("finetune.epsilon") == lw::ConfigValue(1e-6)));
+  BOOST_TEST((value("finetune.monitor") == lw::ConfigValue(std::string("valid_loss"))));
+}
+
+BOOST_AUTO_TEST_CASE(the_defaults_are_the_trainers_with_early_stopping_after_five_epochs) {
+  const lw::TrainConfig t = lw::ExperimentConfig{}.finetune.train, trainer;
+  BOOST_TEST(t.patience == 5);
+  BOOST_TEST(t.epochs == trainer.epochs);
+  BOOST_TEST(t.batch_size == trainer.batch_size);
+  BOOST_TEST(t.optimizer.learning_rate == trainer.optimizer.learning_rate);
+  BOOST_TEST(t.optimizer.rho == trainer.optimizer.rho);
+  BOOST_TEST((t.monitor == trainer.monitor));
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_enum_name_or_a_negative_count_is_refused_when_parsed_naming_the_option) {
+  lw::ExperimentConfig c;
+  std::string e = error_of([&] { parse(c, {"--finetune.optimizer", "sgdd"}); });
+  BOOST_TEST(contains(e, "--finetune.optimizer: "), e);
+  BOOST_TEST(contains(e, "'sgdd'"), e);
+  e = error_of([&] { parse(c, {"--finetune.monitor", "valid_accuracy"}); });
+  BOOST_TEST(contains(e, "--finetune.monitor: "), e);
+  e = error_of([&] { parse(c, {"--finetune.batch_size", "-1"}); });  // not 2^64 - 1
+  BOOST_TEST(contains(e, "--finetune.batch_size: must be >= 0 (-1)"), e);
+  e = error_of([&] { parse(c, {"--data.n_train", "-5"}); });
+  BOOST_TEST(contains(e, "--data.n_train: must be >= 0 (-5)"), e);
 }
 
 BOOST_AUTO_TEST_CASE(batch_sizes_beyond_the_training_set_are_refused_once_it_is_loaded) {
   lw::ExperimentConfig c;
   c.inits = "xavier,dae";
-  c.finetune.batch_size = 64;
+  c.finetune.train.batch_size = 64;
   BOOST_TEST(error_of([&] { lw::validate_for_data(c, 64); }).empty());
   BOOST_TEST(contains(error_of([&] { lw::validate_for_data(c, 63); }),
                       "--finetune.batch_size: larger than the training set (64 > 63 examples)"));
-  c.finetune.batch_size = 10;
+  c.finetune.train.batch_size = 10;
   c.pretrain.options = {{"pretrain.dae.batch_size", "100"}};
   BOOST_TEST(contains(error_of([&] { lw::validate_for_data(c, 63); }),
                       "--pretrain.dae.batch_size: larger than the training set (100 > 63"));

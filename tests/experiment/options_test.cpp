@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/option_table.hpp"
 #include "support/error_of.hpp"
 #include "support/temp_dir.hpp"
 
@@ -23,13 +24,12 @@ struct Driver {
   bool verbose = false;
   po::options_description settings, all;
   Driver() {
-    po::options_description run("Run");
-    run.add_options()
-        ("depths", lw::bind(depths), "hidden layers")
-        ("width", lw::bind(width), "hidden width")
-        ("train.rate", lw::bind(rate), "learning rate")
-        ("verbose", lw::bind_flag(verbose), "talk");
-    settings.add(run);
+    lw::OptionTable run("Run");
+    run.add("depths", depths, "hidden layers")
+        .add("width", width, "hidden width")
+        .add("train.rate", rate, "learning rate")
+        .flag("verbose", verbose, "talk");
+    settings.add(run.description());
     po::options_description general("General");
     general.add_options()("help,h", "show help")("config", po::value<std::string>(), "INI file");
     all.add(general).add(settings);

@@ -5,8 +5,10 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 
+#include "experiment/config.hpp"
 #include "io/datasets.hpp"
 #include "io/h5.hpp"
+#include "pretrain/scheme.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
@@ -17,7 +19,7 @@ lw::ExperimentConfig small_config(const std::filesystem::path& results) {
   cfg.experiment = std::string("run_test");
   cfg.data.source = "bars_stripes";
   cfg.data.n_examples = 200;
-  cfg.finetune.epochs = 2;
+  cfg.finetune.train.epochs = 2;
   return cfg;
 }
 
@@ -151,6 +153,72 @@ BOOST_AUTO_TEST_CASE(pretrain_layers_record_typed_options_under_their_own_keys_a
   BOOST_TEST(!lw::h5::read_attr<bool>(config, "pretrain.ae.tied"));
   BOOST_TEST((lw::read_run_hash(out.file) ==
               std::get<std::string>(value_of(lw::run_config(cfg, run, {}), "run_hash"))));
+}
+
+// Results made by 0.2.0 are resumed, not redone: the hash of their options is unchanged by the
+// options added since. The hashes below are what depth_sweep 0.2.0 (cfe04c1) wrote in /config of
+//   --results R --experiment h --data.source bars_stripes --data.n_examples 200 --depths 1,2
+//   --inits xavier,ae --width 8 --finetune.epochs 2 --pretrain.ae.epochs 1 --seeds 3
+BOOST_AUTO_TEST_CASE(a_run_keeps_the_hash_version_0_2_0_gave_it) {
+  std::vector<std::string> args{"depth_sweep", "--results", "R", "--experiment", "h",
+                                "--data.source", "bars_stripes", "--data.n_examples", "200",
+                                "--depths", "1,2", "--inits", "xavier,ae", "--width", "8",
+                                "--finetune.epochs", "2", "--pretrain.ae.epochs", "1", "--seeds", "3"};
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  lw::ExperimentConfig cfg;
+  const auto parsed = lw::parse_arguments(static_cast<int>(argv.size()), argv.data(), cfg,
+                                          lw::OptionTable(),
+                                          lw::describe_scheme_options(cfg.pretrain.options));
+  const auto hash_of = [&](long depth, const std::string& arm) {
+    lw::RunSpec run{.run_id = {}, .depth = depth, .arm = arm, .pretrained = arm == "ae",
+                    .activation = "sigmoid", .width = 8, .seed = 3};
+    return std::get<std::string>(value_of(lw::run_config(cfg, run, parsed.effective), "run_hash"));
+  };
+  BOOST_TEST(hash_of(1, "xavier") == "41991c5dce08cfde");
+  BOOST_TEST(hash_of(2, "xavier") == "7d70d19dea2860ff");
+  BOOST_TEST(hash_of(1, "ae") == "6510d44ca627db0b");
+  BOOST_TEST(hash_of(2, "ae") == "8de610f67385ac42");
+}
+
+BOOST_AUTO_TEST_CASE(an_option_added_since_0_2_0_enters_the_hash_only_when_set_off_its_default) {
+  const std::vector<lw::ConfigEntry> base{{"finetune.epochs", std::int64_t{30}},
+                                          {"pretrain.sparse_ae.rho", 0.05}};
+  auto with = [&](std::vector<lw::ConfigEntry> more) {
+    auto e = base;
+    e.insert(e.end(), more.begin(), more.end());
+    return lw::run_hash(e);
+  };
+  const std::string h = lw::run_hash(base);
+  BOOST_TEST(with({{"finetune.rms_decay", 0.9}, {"finetune.epsilon", 1e-8},
+                   {"pretrain.ae.beta2", 0.999}, {"pretrain.sparse_ae.rms_decay", 0.9},
+                   {"blas-kernel", std::string()}}) == h);
+  BOOST_TEST(with({{"finetune.rms_decay", 0.95}}) != h);
+  BOOST_TEST(with({{"pretrain.ae.beta2", 0.99}}) != h);
+  BOOST_TEST(with({{"blas-kernel", std::string("haswell")}}) != h);
+  // An option of the same name that is not one of them is hashed at any value.
+  BOOST_TEST(with({{"pretrain.sparse_ae.beta", 3.0}}) != h);
+  BOOST_TEST(with({{"pretrain.ae.extra.momentum", 0.9}}) != h);
+}
+
+BOOST_AUTO_TEST_CASE(the_defaults_run_hash_leaves_out_are_the_declared_defaults) {
+  lw::ExperimentConfig cfg;
+  const char* argv[] = {"depth_sweep"};
+  std::vector<lw::ConfigEntry> declared = lw::parse_arguments(1, argv, cfg).effective;
+  for (auto& e : lw::SchemeOptions(lw::find_scheme("ae"), {}).dotted_entries())
+    declared.push_back(std::move(e));
+  for (const auto& d : lw::options_hashed_when_set()) {
+    if (d.key == "blas-kernel") continue;  // a sweep option (experiment/sweep), default ""
+    std::string key = d.key;
+    if (const auto star = key.find('*'); star != std::string::npos) key.replace(star, 1, "ae");
+    bool found = false;
+    for (const auto& e : declared)
+      if (e.key == key) {
+        found = true;
+        BOOST_TEST((e.value == d.value), key);
+      }
+    BOOST_TEST(found, key);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -29,6 +29,7 @@ lw::SweepPlan tiny_plan(const fs::path& results, std::vector<std::string> extra 
   for (const auto& a : args) argv.push_back(a.c_str());
   lw::SweepPlan plan;
   plan.args = lw::parse_arguments(static_cast<int>(argv.size()), argv.data(), plan.cfg,
+                                  lw::OptionTable(),
                                   lw::describe_scheme_options(plan.cfg.pretrain.options));
   plan.runs = lw::expand_grid(plan.cfg);
   plan.dir = lw::experiment_dir(plan.cfg);

@@ -19,7 +19,7 @@ BOOST_AUTO_TEST_CASE(a_worker_runs_a_run_into_its_results_file) {
   cfg.experiment = std::string("worker_test");
   cfg.data.source = "bars_stripes";
   cfg.data.n_examples = 200;
-  cfg.finetune.epochs = 1;
+  cfg.finetune.train.epochs = 1;
   lw::RunSpec run{.run_id = {},
                   .depth = 1,
                   .arm = "xavier",

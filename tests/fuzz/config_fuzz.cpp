@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     lw::ExperimentConfig cfg;
     const auto schemes = lw::describe_scheme_options(cfg.pretrain.options);
-    lw::parse_arguments(3, argv, cfg, schemes);
+    lw::parse_arguments(3, argv, cfg, lw::OptionTable(), schemes);
     lw::validate(cfg);
     lw::validate_scheme_overrides(cfg.pretrain.options);
   } catch (const std::invalid_argument&) {

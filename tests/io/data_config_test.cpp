@@ -27,8 +27,9 @@ BOOST_AUTO_TEST_CASE(defaults_follow_the_reference_protocol) {
 
 BOOST_AUTO_TEST_CASE(options_bind_from_the_command_line_and_an_ini_data_section) {
   lw::DataConfig c;
-  po::options_description d("data");
-  lw::describe_options(d, c);
+  lw::OptionTable table("data");
+  lw::describe_options(table, c);
+  const po::options_description& d = table.description();
   std::ostringstream help;
   help << d;
   for (const char* key : {"data.source", "data.path", "data.n_valid", "data.csv_label", "data.h5_y",

@@ -30,8 +30,10 @@ const lw::Scheme& probe() {
   return scheme;
 }
 
-const std::vector<std::string> kKnown = {"epochs", "batch_size", "learning_rate", "optimizer", "rate",
-                                         "count",  "neg",        "on",            "kind",      "label"};
+const std::vector<std::string> kKnown = {
+    "epochs", "batch_size", "learning_rate", "optimizer", "momentum", "rms_decay", "beta1", "beta2",
+    "epsilon", "rate", "count", "neg", "on", "kind", "label"};
+constexpr std::size_t kOwn = 9;  // the probe's own options start after the common ones
 
 lw::SchemeOptions with(const std::string& key, const std::string& value) {
   return lw::SchemeOptions(probe(), {{"pretrain.probe." + key, value}});
@@ -145,16 +147,18 @@ BOOST_AUTO_TEST_CASE(entries_hold_every_option_typed_in_declaration_order_common
   BOOST_TEST((e[2].value == lw::ConfigValue(1.0)));
   BOOST_TEST(e[2].value.index() == 1u);
   BOOST_TEST((e[3].value == lw::ConfigValue(std::string("sgd"))));
-  BOOST_TEST((e[4].value == lw::ConfigValue(2.0)));
-  BOOST_TEST(e[4].value.index() == 1u);
-  BOOST_TEST((e[5].value == lw::ConfigValue(std::int64_t{3})));
-  BOOST_TEST((e[6].value == lw::ConfigValue(std::int64_t{-2})));
-  BOOST_TEST((e[7].value == lw::ConfigValue(false)));
-  BOOST_TEST((e[8].value == lw::ConfigValue(std::string("a"))));
-  BOOST_TEST((e[9].value == lw::ConfigValue(std::string("x"))));
+  BOOST_TEST((e[4].value == lw::ConfigValue(0.9)));  // momentum, the optimizer's default
+  BOOST_TEST((e[8].value == lw::ConfigValue(1e-8)));  // epsilon
+  BOOST_TEST((e[kOwn].value == lw::ConfigValue(2.0)));
+  BOOST_TEST(e[kOwn].value.index() == 1u);
+  BOOST_TEST((e[kOwn + 1].value == lw::ConfigValue(std::int64_t{3})));
+  BOOST_TEST((e[kOwn + 2].value == lw::ConfigValue(std::int64_t{-2})));
+  BOOST_TEST((e[kOwn + 3].value == lw::ConfigValue(false)));
+  BOOST_TEST((e[kOwn + 4].value == lw::ConfigValue(std::string("a"))));
+  BOOST_TEST((e[kOwn + 5].value == lw::ConfigValue(std::string("x"))));
   // What /config records and what the run hash reads.
-  BOOST_TEST(lw::format_value(e[4].value) == "2");
-  BOOST_TEST(lw::format_value(e[7].value) == "false");
+  BOOST_TEST(lw::format_value(e[kOwn].value) == "2");
+  BOOST_TEST(lw::format_value(e[kOwn + 3].value) == "false");
 }
 
 BOOST_AUTO_TEST_CASE(dotted_entries_are_the_entries_under_pretrain_scheme_key) {

@@ -102,31 +102,58 @@ BOOST_AUTO_TEST_CASE(entries_are_typed_and_ordered_common_first) {
   const lw::SchemeOptions o(lw::find_scheme("dae"), {{"pretrain.dae.noise", "gaussian"},
                                                      {"pretrain.dae.epochs", "3"}});
   const auto& e = o.entries();
-  BOOST_TEST_REQUIRE(e.size() == 8u);
+  BOOST_TEST_REQUIRE(e.size() == 13u);
   BOOST_TEST(e[0].key == "epochs");
   BOOST_TEST((e[0].value == lw::ConfigValue(std::int64_t{3})));
   BOOST_TEST((e[2].value == lw::ConfigValue(0.1)));  // learning_rate: a real
   BOOST_TEST(e[3].key == "optimizer");
-  BOOST_TEST(e[4].key == "corruption");
-  BOOST_TEST((e[4].value == lw::ConfigValue(0.25)));
-  BOOST_TEST(e[5].key == "noise");
-  BOOST_TEST((e[5].value == lw::ConfigValue(std::string("gaussian"))));
+  BOOST_TEST(e[4].key == "momentum");  // the optimizer's hyperparameters
+  BOOST_TEST(e[8].key == "epsilon");
+  BOOST_TEST((e[8].value == lw::ConfigValue(1e-8)));
+  BOOST_TEST(e[9].key == "corruption");
+  BOOST_TEST((e[9].value == lw::ConfigValue(0.25)));
+  BOOST_TEST(e[10].key == "noise");
+  BOOST_TEST((e[10].value == lw::ConfigValue(std::string("gaussian"))));
   const auto d = o.dotted_entries();
-  BOOST_TEST_REQUIRE(d.size() == 8u);
-  BOOST_TEST(d[5].key == "pretrain.dae.noise");
-  BOOST_TEST((d[5].value == e[5].value));
+  BOOST_TEST_REQUIRE(d.size() == 13u);
+  BOOST_TEST(d[10].key == "pretrain.dae.noise");
+  BOOST_TEST((d[10].value == e[10].value));
+}
+
+BOOST_AUTO_TEST_CASE(every_optimizer_hyperparameter_reaches_the_layers_training) {
+  const lw::SchemeOptions o(lw::find_scheme("ae"),
+                            {{"pretrain.ae.optimizer", "adam"}, {"pretrain.ae.momentum", "0.5"},
+                             {"pretrain.ae.rms_decay", "0.8"}, {"pretrain.ae.beta1", "0.7"},
+                             {"pretrain.ae.beta2", "0.99"}, {"pretrain.ae.epsilon", "1e-6"}});
+  const lw::SchemeContext<float> ctx{.options = o, .seed = 1, .layer = 0};
+  const lw::TrainConfig t = ctx.train_config(1000);
+  BOOST_TEST((t.optimizer.kind == lw::OptimizerKind::adam));
+  BOOST_TEST(t.optimizer.momentum == 0.5);
+  BOOST_TEST(t.optimizer.rho == 0.8);
+  BOOST_TEST(t.optimizer.beta1 == 0.7);
+  BOOST_TEST(t.optimizer.beta2 == 0.99);
+  BOOST_TEST(t.optimizer.epsilon == 1e-6);
+  // The defaults are the optimizer's own.
+  const lw::SchemeOptions plain(lw::find_scheme("ae"), {});
+  const lw::OptimizerConfig d = lw::SchemeContext<float>{.options = plain}.train_config(10).optimizer,
+                            own;
+  BOOST_TEST(d.momentum == own.momentum);
+  BOOST_TEST(d.rho == own.rho);
+  BOOST_TEST(d.beta1 == own.beta1);
+  BOOST_TEST(d.beta2 == own.beta2);
+  BOOST_TEST(d.epsilon == own.epsilon);
 }
 
 BOOST_AUTO_TEST_CASE(a_flag_is_typed_the_same_however_it_is_spelled) {
   for (const char* on : {"true", "yes", "on", "1"}) {
     const lw::SchemeOptions o(lw::find_scheme("ae"), {{"pretrain.ae.tied", on}});
     BOOST_TEST(o.flag("tied"), on);
-    BOOST_TEST((o.entries()[4].value == lw::ConfigValue(true)), on);
+    BOOST_TEST((o.entries()[lw::common_scheme_options().size()].value == lw::ConfigValue(true)), on);
   }
   for (const char* off : {"false", "no", "off", "0"}) {
     const lw::SchemeOptions o(lw::find_scheme("ae"), {{"pretrain.ae.tied", off}});
     BOOST_TEST(!o.flag("tied"), off);
-    BOOST_TEST((o.entries()[4].value == lw::ConfigValue(false)), off);
+    BOOST_TEST((o.entries()[lw::common_scheme_options().size()].value == lw::ConfigValue(false)), off);
   }
   const lw::SchemeOptions o(lw::find_scheme("ae"));
   BOOST_TEST(contains(error_of([&] { o.text("tied"); }), "pretrain.ae.tied is a flag"));
@@ -172,6 +199,9 @@ BOOST_AUTO_TEST_CASE(a_malformed_or_out_of_range_value_names_the_option_and_the_
   check("pretrain.sparse_ae.rho", "1");
   check("pretrain.contractive_ae.lambda", "-1");
   check("pretrain.ae.learning_rate", "nan");
+  check("pretrain.ae.beta2", "1");
+  check("pretrain.ae.rms_decay", "0");
+  check("pretrain.dae.epsilon", "-1");
   const std::string e = error_of([] {
     lw::validate_scheme_overrides({{"pretrain.ae.optimizer", "adamw"}});
   });
