@@ -76,24 +76,27 @@ std::string hash_of(const SweepPlan& s, const RunSpec& run) {
   return run_hash(run_config(s.cfg, run, s.args.effective));
 }
 
-// The complete legacy-named file of this run to adopt, if there is one: made with these options
-// (or any, with --overwrite: the run is redone into it), and no canonical file in the way.
-std::optional<std::filesystem::path> legacy_file(const SweepPlan& s, const RunSpec& run) {
-  if (std::filesystem::exists(results_path(s.dir, run.run_id))) return std::nullopt;
-  for (const auto& id : legacy_run_ids(run))
-    if (is_complete(s.dir, id) &&
-        (s.cfg.overwrite || read_run_hash(results_path(s.dir, id)) == hash_of(s, run)))
-      return results_path(s.dir, id);
-  return std::nullopt;
-}
+// The complete files of this run under an earlier version's ids (grid.hpp legacy_run_ids), judged
+// by their run_hash against `hash`, this run's.
+struct LegacyFiles {
+  // The one to adopt: made with these options (or any, with --overwrite: the run is redone into
+  // it), and no canonical file in the way.
+  std::optional<std::filesystem::path> adoptable;
+  // One made with other options: a conflict, as a canonical one would be.
+  std::optional<std::filesystem::path> conflict;
+};
 
-// A complete legacy-named file of this run made with other options: a conflict, as a canonical
-// one would be.
-std::optional<std::filesystem::path> legacy_conflict(const SweepPlan& s, const RunSpec& run) {
-  for (const auto& id : legacy_run_ids(run))
-    if (is_complete(s.dir, id) && read_run_hash(results_path(s.dir, id)) != hash_of(s, run))
-      return results_path(s.dir, id);
-  return std::nullopt;
+LegacyFiles legacy_files(const SweepPlan& s, const RunSpec& run, const std::string& hash) {
+  LegacyFiles found;
+  const bool canonical_exists = std::filesystem::exists(results_path(s.dir, run.run_id));
+  for (const auto& id : legacy_run_ids(run)) {
+    if (!is_complete(s.dir, id)) continue;
+    const bool same = read_run_hash(results_path(s.dir, id)) == hash;
+    if (!same && !found.conflict) found.conflict = results_path(s.dir, id);
+    if ((same || s.cfg.overwrite) && !canonical_exists && !found.adoptable)
+      found.adoptable = results_path(s.dir, id);
+  }
+  return found;
 }
 
 }  // namespace
@@ -104,9 +107,10 @@ std::optional<int> check_folder(const SweepPlan& s) {
   std::vector<std::string> conflicts;
   for (const auto& r : s.runs) {
     if (s.cfg.overwrite) break;
-    if (is_complete(s.dir, r.run_id) && read_run_hash(results_path(s.dir, r.run_id)) != hash_of(s, r))
+    const std::string hash = hash_of(s, r);
+    if (is_complete(s.dir, r.run_id) && read_run_hash(results_path(s.dir, r.run_id)) != hash)
       conflicts.push_back(results_path(s.dir, r.run_id).string());
-    else if (const auto old = legacy_conflict(s, r))
+    else if (const auto old = legacy_files(s, r, hash).conflict)
       conflicts.push_back(old->string());
   }
   if (!conflicts.empty()) {
@@ -120,7 +124,7 @@ std::optional<int> check_folder(const SweepPlan& s) {
     for (const auto& r : s.runs) {
       const bool done = is_complete(s.dir, r.run_id);
       const bool partial = std::filesystem::exists(partial_path(s.dir, r.run_id));
-      const auto legacy = legacy_file(s, r);
+      const auto legacy = legacy_files(s, r, hash_of(s, r)).adoptable;
       std::cout << "  " << results_path(s.dir, r.run_id).string()
                 << (done && !s.cfg.overwrite ? "  (complete, skipped)"
                     : legacy ? "  (complete as " + legacy->filename().string() +
@@ -143,7 +147,7 @@ std::size_t adopt_legacy(const SweepPlan& s) {
       if (std::filesystem::exists(partial_path(s.dir, id)) &&
           !std::filesystem::exists(partial_path(s.dir, run.run_id)))
         std::filesystem::rename(partial_path(s.dir, id), partial_path(s.dir, run.run_id));
-    const auto old = legacy_file(s, run);
+    const auto old = legacy_files(s, run, hash_of(s, run)).adoptable;
     if (!old) continue;
     const auto target = results_path(s.dir, run.run_id);
     h5::write_attr(h5::open_file(*old, true), "run_id", run.run_id);  // then the name: redoable

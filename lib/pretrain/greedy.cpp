@@ -1,6 +1,5 @@
 #include "pretrain/greedy.hpp"
 
-#include <chrono>
 
 #include "core/check.hpp"
 #include "core/streams.hpp"
@@ -53,15 +52,11 @@ GreedyResult<T> pretrain_greedy(const GreedySpec& spec, const GreedyData<T>& dat
                                .layer = static_cast<int>(l),
                                .observers = hooks.observers,
                                .stop_requested = hooks.stop_requested};
-    const auto start = std::chrono::steady_clock::now();
     SchemeResult<T> trained = run_scheme(scheme, task, ctx);
     LayerReport report{.layer = static_cast<int>(l),
                        .scheme = scheme.name,
                        .options = options.entries(),
-                       .train = std::move(trained.train),
-                       .wall_time_s = 0};
-    report.wall_time_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                       .train = std::move(trained.train)};
     const TrainStatus status = report.train.status;
     const std::string message = report.train.message;
     result.reports.push_back(std::move(report));

@@ -46,14 +46,13 @@ struct GreedyData {
   arma::uword n_classes = 0;
 };
 
-// What happened to one layer (the results file receives the same epochs as they end, through the
-// observers: instrument/loggers.hpp PretrainLogger).
+// What happened to one layer (the results file receives the same epochs as they end, and the
+// layer's wall time, through the observers: instrument/loggers.hpp PretrainLogger).
 struct LayerReport {
   int layer = 0;
   std::string scheme = {};
   std::vector<ConfigEntry> options = {};  // every option of the scheme, typed, own keys
-  TrainResult train = {};                                         // epochs, status
-  double wall_time_s = 0;
+  TrainResult train = {};                  // epochs (each with its wall time), status
 
   std::vector<double> loss_by_epoch() const;        // train.epochs[e].train_loss
   std::vector<double> valid_loss_by_epoch() const;  // NaN entries without validation

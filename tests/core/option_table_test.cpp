@@ -7,10 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "support/contains.hpp"
 #include "support/error_of.hpp"
 #include "train/optimizer.hpp"
 
 namespace po = boost::program_options;
+using lw::test::contains;
 using lw::test::error_of;
 
 namespace {
@@ -45,10 +47,6 @@ void parse(const lw::OptionTable& table, std::vector<std::string> args) {
   po::variables_map vm;
   po::store(po::parse_command_line(static_cast<int>(argv.size()), argv.data(), table.description()), vm);
   po::notify(vm);
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 }  // namespace

@@ -10,14 +10,12 @@
 #endif
 
 #include "support/error_of.hpp"
+#include "support/contains.hpp"
 
+using lw::test::contains;
 using lw::test::error_of;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 lw::ParsedArgs parse(lw::ExperimentConfig& c, std::vector<std::string> args) {
   args.insert(args.begin(), "depth_sweep");

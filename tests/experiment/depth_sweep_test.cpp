@@ -10,7 +10,9 @@
 #include "io/h5.hpp"
 #include "io/results.hpp"
 #include "support/temp_dir.hpp"
+#include "support/contains.hpp"
 
+using lw::test::contains;
 namespace fs = std::filesystem;
 using lw::test::depth_sweep;
 using lw::test::run_program;
@@ -35,10 +37,6 @@ std::vector<std::string> with(std::vector<std::string> args, const std::string& 
     }
   args.insert(args.end(), {key, value});
   return args;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 }  // namespace

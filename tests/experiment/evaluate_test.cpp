@@ -7,16 +7,14 @@
 
 #include "experiment/sweep_runner.hpp"
 #include "support/temp_dir.hpp"
+#include "support/contains.hpp"
 
+using lw::test::contains;
 namespace fs = std::filesystem;
 
 namespace {
 
 std::string evaluate() { return std::string(LW_BIN_DIR) + "/evaluate"; }
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 }  // namespace
 

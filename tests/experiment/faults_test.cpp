@@ -10,7 +10,9 @@
 #include "experiment/sweep_runner.hpp"
 #include "io/results.hpp"
 #include "support/temp_dir.hpp"
+#include "support/contains.hpp"
 
+using lw::test::contains;
 namespace fs = std::filesystem;
 using lw::test::depth_sweep;
 using lw::test::run_program;
@@ -22,10 +24,6 @@ std::vector<std::string> grid(const fs::path& results) {
           "uniform,dae", "--seeds", "1", "--width", "16", "--threads", "1", "--data.source",
           "bars_stripes", "--data.n_examples", "400", "--finetune.epochs", "3",
           "--finetune.patience", "0", "--log.every", "3"};
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 // depth_sweep args... with files limited to `bytes` (SIGXFSZ ignored, so writes fail with EFBIG).

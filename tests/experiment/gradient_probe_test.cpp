@@ -8,16 +8,14 @@
 #include "experiment/sweep_runner.hpp"
 #include "io/h5.hpp"
 #include "support/temp_dir.hpp"
+#include "support/contains.hpp"
 
+using lw::test::contains;
 namespace fs = std::filesystem;
 
 namespace {
 
 std::string gradient_probe() { return std::string(LW_BIN_DIR) + "/gradient_probe"; }
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 }  // namespace
 

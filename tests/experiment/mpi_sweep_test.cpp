@@ -11,7 +11,9 @@
 #include "experiment/sweep_runner.hpp"
 #include "io/results.hpp"
 #include "support/temp_dir.hpp"
+#include "support/contains.hpp"
 
+using lw::test::contains;
 namespace fs = std::filesystem;
 using lw::test::depth_sweep;
 using lw::test::run_program;
@@ -33,10 +35,6 @@ std::vector<std::string> mpi(int ranks, std::vector<std::string> args) {
   out.push_back(depth_sweep());
   out.insert(out.end(), args.begin(), args.end());
   return out;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 // Every run file of a equals b's; returns how many were compared.

@@ -10,7 +10,9 @@
 #include "core/option_table.hpp"
 #include "support/error_of.hpp"
 #include "support/temp_dir.hpp"
+#include "support/contains.hpp"
 
+using lw::test::contains;
 namespace po = boost::program_options;
 using lw::test::error_of;
 
@@ -41,10 +43,6 @@ struct Driver {
     return lw::parse_options(static_cast<int>(argv.size()), argv.data(), all, settings);
   }
 };
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 }  // namespace
 
