@@ -8,12 +8,12 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
-#include "core/check.hpp"
-#include "core/option_table.hpp"
-#include "experiment/options.hpp"
-#include "io/checkpoint.hpp"
-#include "io/datasets.hpp"
-#include "train/network_objective.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/core/option_table.hpp"
+#include "layerwise/experiment/options.hpp"
+#include "layerwise/io/checkpoint.hpp"
+#include "layerwise/io/datasets.hpp"
+#include "layerwise/train/network_objective.hpp"
 
 namespace po = boost::program_options;
 

@@ -11,19 +11,19 @@
 #include <filesystem>
 #include <iostream>
 
-#include "core/blas.hpp"
-#include "core/blas_kernel.hpp"
-#include "core/build_info.hpp"
-#include "core/check.hpp"
-#include "experiment/config.hpp"
-#include "core/option_table.hpp"
-#include "experiment/options.hpp"
-#include "experiment/probe.hpp"
-#include "io/checkpoint.hpp"
-#include "io/datasets.hpp"
-#include "io/probe_file.hpp"
-#include "nn/init.hpp"
-#include "nn/make_network.hpp"
+#include "layerwise/core/blas.hpp"
+#include "layerwise/core/blas_kernel.hpp"
+#include "layerwise/core/build_info.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/experiment/config.hpp"
+#include "layerwise/core/option_table.hpp"
+#include "layerwise/experiment/options.hpp"
+#include "layerwise/experiment/probe.hpp"
+#include "layerwise/io/checkpoint.hpp"
+#include "layerwise/io/datasets.hpp"
+#include "layerwise/io/probe_file.hpp"
+#include "layerwise/nn/init.hpp"
+#include "layerwise/nn/make_network.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;

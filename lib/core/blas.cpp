@@ -1,8 +1,8 @@
-#include "core/blas.hpp"
+#include "layerwise/core/blas.hpp"
 
 #include <dlfcn.h>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 extern "C" {
 char* openblas_get_config(void);

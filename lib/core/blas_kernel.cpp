@@ -1,4 +1,4 @@
-#include "core/blas_kernel.hpp"
+#include "layerwise/core/blas_kernel.hpp"
 
 #include <strings.h>
 #include <unistd.h>
@@ -11,8 +11,8 @@
 #include <sstream>
 #include <vector>
 
-#include "core/blas.hpp"
-#include "core/check.hpp"
+#include "layerwise/core/blas.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 namespace {

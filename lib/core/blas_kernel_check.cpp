@@ -10,8 +10,8 @@
 #include <cmath>
 #include <limits>
 
-#include "core/blas_kernel.hpp"
-#include "core/random.hpp"
+#include "layerwise/core/blas_kernel.hpp"
+#include "layerwise/core/random.hpp"
 
 namespace lw {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/build_info.hpp"
+#include "layerwise/core/build_info.hpp"
 
 #include <hdf5.h>
 #include <unistd.h>
@@ -9,9 +9,9 @@
 
 #include "build_config.hpp"
 #include "git_describe.hpp"
-#include "core/blas.hpp"
-#include "core/blas_kernel.hpp"
-#include "core/check.hpp"
+#include "layerwise/core/blas.hpp"
+#include "layerwise/core/blas_kernel.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

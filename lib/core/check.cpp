@@ -1,4 +1,4 @@
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

@@ -1,4 +1,4 @@
-#include "core/config_value.hpp"
+#include "layerwise/core/config_value.hpp"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "core/option_table.hpp"
+#include "layerwise/core/option_table.hpp"
 
 #include <sstream>
 

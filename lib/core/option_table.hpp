@@ -21,7 +21,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "core/config_value.hpp"
+#include "layerwise/core/config_value.hpp"
 
 namespace lw {
 

@@ -1,9 +1,9 @@
-#include "core/random.hpp"
+#include "layerwise/core/random.hpp"
 
 #include <cmath>
 #include <numbers>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/streams.hpp"
+#include "layerwise/core/streams.hpp"
 
 #include <string>
 

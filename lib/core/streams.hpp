@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/random.hpp"
+#include "layerwise/core/random.hpp"
 
 namespace lw::stream {
 

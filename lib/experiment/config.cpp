@@ -1,15 +1,15 @@
-#include "experiment/config.hpp"
+#include "layerwise/experiment/config.hpp"
 
 #include <algorithm>
 #include <limits>
 #include <sstream>
 #include <vector>
 
-#include "core/check.hpp"
-#include "experiment/options.hpp"
-#include "nn/activation.hpp"
-#include "train/optimizer.hpp"
-#include "train/train.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/experiment/options.hpp"
+#include "layerwise/nn/activation.hpp"
+#include "layerwise/train/optimizer.hpp"
+#include "layerwise/train/train.hpp"
 
 namespace po = boost::program_options;
 
@@ -229,7 +229,7 @@ void validate(const ExperimentConfig& c) {
 
 }  // namespace lw
 
-#include "pretrain/scheme.hpp"
+#include "layerwise/pretrain/scheme.hpp"
 
 namespace lw {
 

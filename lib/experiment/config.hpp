@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "core/option_table.hpp"
-#include "io/data_config.hpp"
-#include "io/results.hpp"
-#include "train/train.hpp"
+#include "layerwise/core/option_table.hpp"
+#include "layerwise/io/data_config.hpp"
+#include "layerwise/io/results.hpp"
+#include "layerwise/train/train.hpp"
 
 namespace lw {
 

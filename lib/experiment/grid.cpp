@@ -1,10 +1,10 @@
-#include "experiment/grid.hpp"
+#include "layerwise/experiment/grid.hpp"
 
 #include <cstdio>
 
-#include "core/check.hpp"
-#include "nn/init.hpp"
-#include "pretrain/scheme.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/nn/init.hpp"
+#include "layerwise/pretrain/scheme.hpp"
 
 namespace lw {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "experiment/config.hpp"
+#include "layerwise/experiment/config.hpp"
 
 namespace lw {
 

@@ -1,4 +1,4 @@
-#include "experiment/mpi_sweep.hpp"
+#include "layerwise/experiment/mpi_sweep.hpp"
 
 #include <mpi.h>
 
@@ -13,11 +13,11 @@
 #include <iostream>
 #include <vector>
 
-#include "core/blas.hpp"
-#include "core/blas_kernel.hpp"
-#include "experiment/sweep.hpp"
-#include "experiment/worker.hpp"
-#include "instrument/console.hpp"
+#include "layerwise/core/blas.hpp"
+#include "layerwise/core/blas_kernel.hpp"
+#include "layerwise/experiment/sweep.hpp"
+#include "layerwise/experiment/worker.hpp"
+#include "layerwise/instrument/console.hpp"
 
 namespace lw {
 namespace {

@@ -1,6 +1,7 @@
 #pragma once
 // MPI distribution of a sweep: the optional part of the sweep library (experiment/sweep.hpp).
-// mpi_sweep.cpp is built, as the OBJECT library lw_mpi, only when CMake finds MPI (LW_HAVE_MPI);
+// mpi_sweep.cpp is built, as the library lw_mpi (layerwise::lw_mpi), only when CMake finds MPI
+// (it defines LW_HAVE_MPI);
 // launcher_rank() is here for every build, so one without MPI can refuse to run under mpirun.
 //
 // `mpirun -n N depth_sweep ...`: every rank parses the same options; rank 0 is the master. It
@@ -21,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "experiment/run.hpp"
+#include "layerwise/experiment/run.hpp"
 
 namespace lw {
 

@@ -1,4 +1,4 @@
-#include "experiment/options.hpp"
+#include "layerwise/experiment/options.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace po = boost::program_options;
 

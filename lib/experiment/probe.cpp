@@ -1,6 +1,6 @@
-#include "experiment/probe.hpp"
+#include "layerwise/experiment/probe.hpp"
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 namespace {

@@ -6,9 +6,9 @@
 //   the input than at the output (1 = no vanishing).
 #include <armadillo>
 
-#include "instrument/layer_stats.hpp"
-#include "io/probe_file.hpp"
-#include "nn/network.hpp"
+#include "layerwise/instrument/layer_stats.hpp"
+#include "layerwise/io/probe_file.hpp"
+#include "layerwise/nn/network.hpp"
 
 namespace lw {
 

@@ -1,20 +1,20 @@
-#include "experiment/run.hpp"
+#include "layerwise/experiment/run.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 
-#include "core/check.hpp"
-#include "core/streams.hpp"
-#include "instrument/loggers.hpp"
-#include "io/h5.hpp"
-#include "nn/make_network.hpp"
-#include "pretrain/frozen_objective.hpp"
-#include "io/checkpoint.hpp"
-#include "pretrain/greedy.hpp"
-#include "train/augment.hpp"
-#include "train/network_objective.hpp"
-#include "train/train.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/core/streams.hpp"
+#include "layerwise/instrument/loggers.hpp"
+#include "layerwise/io/h5.hpp"
+#include "layerwise/nn/make_network.hpp"
+#include "layerwise/pretrain/frozen_objective.hpp"
+#include "layerwise/io/checkpoint.hpp"
+#include "layerwise/pretrain/greedy.hpp"
+#include "layerwise/train/augment.hpp"
+#include "layerwise/train/network_objective.hpp"
+#include "layerwise/train/train.hpp"
 
 namespace lw {
 namespace {

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "experiment/config.hpp"
-#include "experiment/grid.hpp"
-#include "instrument/console.hpp"
-#include "io/dataset.hpp"
+#include "layerwise/experiment/config.hpp"
+#include "layerwise/experiment/grid.hpp"
+#include "layerwise/instrument/console.hpp"
+#include "layerwise/io/dataset.hpp"
 
 namespace lw {
 

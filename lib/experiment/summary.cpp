@@ -1,4 +1,4 @@
-#include "experiment/summary.hpp"
+#include "layerwise/experiment/summary.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -6,7 +6,7 @@
 #include <map>
 #include <tuple>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "experiment/grid.hpp"
-#include "experiment/run.hpp"
+#include "layerwise/experiment/grid.hpp"
+#include "layerwise/experiment/run.hpp"
 
 namespace lw {
 

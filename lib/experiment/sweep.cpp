@@ -1,22 +1,61 @@
-#include "experiment/sweep.hpp"
+#include "layerwise/experiment/sweep.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <cerrno>
 #include <cstdio>
 #include <iostream>
 #include <system_error>
 
-#include "core/blas.hpp"
-#include "core/blas_kernel.hpp"
-#include "core/build_info.hpp"
-#include "experiment/summary.hpp"
-#include "experiment/worker.hpp"
-#include "io/h5.hpp"
-#include "pretrain/scheme.hpp"
+#include "layerwise/core/blas.hpp"
+#include "layerwise/core/blas_kernel.hpp"
+#include "layerwise/core/build_info.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/experiment/summary.hpp"
+#include "layerwise/experiment/worker.hpp"
+#include "layerwise/io/h5.hpp"
+#include "layerwise/pretrain/scheme.hpp"
 
 namespace po = boost::program_options;
 
 namespace lw {
+
+namespace {
+
+StopFlag the_stop_flag;
+
+extern "C" void on_stop_signal(int sig) {
+  the_stop_flag.signal = sig;
+  the_stop_flag.requested = true;
+}
+
+void catch_stop_signals() {
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+}
+
+}  // namespace
+
+StopFlag& signal_stop_flag() {
+  the_stop_flag.arm = catch_stop_signals;
+  return the_stop_flag;
+}
+
+std::string sweep_usage(const std::string& p) {
+  return cat(
+      "Usage: ", p, " [--config FILE] [options]\n"
+      "       mpirun -n N ", p, " [--config FILE] [options]\n"
+      "Trains every run of the grid depths x inits x activations x widths x seeds and writes one\n"
+      "HDF5 results file per run under <results>/<experiment>/<run_id>.h5, then a summary table.\n"
+      "Run ids name every axis: d3-sigmoid-w500-xavier-s02. A rerun skips complete runs.\n"
+      "Under mpirun (or srun) rank 0 hands the runs out to idle ranks, each with 1 BLAS thread\n"
+      "unless --threads says otherwise; the results folder must be shared by the ranks.\n"
+      "Examples:\n"
+      "  ", p, " --config experiments/configs/quick.ini\n"
+      "  ", p, " --config experiments/configs/fm_depth.ini --dry-run\n"
+      "  ", p, " --depths 1-3 --inits uniform,xavier,dae --seeds 1-2 --data.n_train 5000\n"
+      "  mpirun -n 2 ", p, " --config experiments/configs/quick.ini\n");
+}
 
 std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk, bool under_mpi,
                                  const std::string& usage) {

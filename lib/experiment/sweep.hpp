@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "experiment/config.hpp"
-#include "experiment/grid.hpp"
-#include "experiment/run.hpp"
+#include "layerwise/experiment/config.hpp"
+#include "layerwise/experiment/grid.hpp"
+#include "layerwise/experiment/run.hpp"
 
 namespace lw {
 
@@ -40,6 +40,12 @@ struct StopFlag {
   std::atomic<int> signal{0};
   void (*arm)() = nullptr;
 };
+
+// The process's stop flag: once armed (its `arm`, called by the sweep), SIGINT and SIGTERM set it.
+StopFlag& signal_stop_flag();
+
+// depth_sweep's usage lines for --help (and any sweep program made with sweep_main.hpp).
+std::string sweep_usage(const std::string& program);
 
 // Parses and checks the options into plan; sets the BLAS threads (1 per rank under MPI unless
 // --threads says otherwise) and kernel. Returns an exit status (0 after --help, --version,

@@ -1,8 +1,8 @@
-#include "experiment/worker.hpp"
+#include "layerwise/experiment/worker.hpp"
 
 #include <cstdio>
 
-#include "io/datasets.hpp"
+#include "layerwise/io/datasets.hpp"
 
 namespace lw {
 

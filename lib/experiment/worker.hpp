@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "experiment/config.hpp"
-#include "experiment/grid.hpp"
-#include "experiment/run.hpp"
-#include "io/dataset.hpp"
+#include "layerwise/experiment/config.hpp"
+#include "layerwise/experiment/grid.hpp"
+#include "layerwise/experiment/run.hpp"
+#include "layerwise/io/dataset.hpp"
 
 namespace lw {
 

@@ -1,10 +1,10 @@
-#include "instrument/console.hpp"
+#include "layerwise/instrument/console.hpp"
 
 #include <unistd.h>
 
 #include <cmath>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-#include "train/observer.hpp"
+#include "layerwise/train/observer.hpp"
 
 namespace lw {
 

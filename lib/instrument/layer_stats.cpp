@@ -1,10 +1,10 @@
-#include "instrument/layer_stats.hpp"
+#include "layerwise/instrument/layer_stats.hpp"
 
 #include <cmath>
 #include <limits>
 
-#include "core/check.hpp"
-#include "core/simd.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/core/simd.hpp"
 
 namespace lw {
 

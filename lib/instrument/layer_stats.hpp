@@ -16,8 +16,8 @@
 //                  relu at zero (nn/activation.hpp is_saturated); 0 for identity/leaky_relu
 #include <vector>
 
-#include "nn/network.hpp"
-#include "train/observer.hpp"
+#include "layerwise/nn/network.hpp"
+#include "layerwise/train/observer.hpp"
 
 namespace lw {
 

@@ -1,9 +1,9 @@
-#include "instrument/loggers.hpp"
+#include "layerwise/instrument/loggers.hpp"
 
 #include <cmath>
 
-#include "core/check.hpp"
-#include "instrument/layer_stats.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/instrument/layer_stats.hpp"
 
 namespace lw {
 

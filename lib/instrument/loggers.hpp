@@ -11,10 +11,10 @@
 #include <chrono>
 #include <vector>
 
-#include "core/config_value.hpp"
+#include "layerwise/core/config_value.hpp"
 
-#include "io/results.hpp"
-#include "train/observer.hpp"
+#include "layerwise/io/results.hpp"
+#include "layerwise/train/observer.hpp"
 
 namespace lw {
 

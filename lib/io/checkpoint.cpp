@@ -1,9 +1,9 @@
-#include "io/checkpoint.hpp"
+#include "layerwise/io/checkpoint.hpp"
 
 #include <cstdio>
 
-#include "core/check.hpp"
-#include "io/h5.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/io/h5.hpp"
 
 namespace lw {
 namespace {

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <string>
 
-#include "nn/network.hpp"
+#include "layerwise/nn/network.hpp"
 
 namespace lw {
 

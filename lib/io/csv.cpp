@@ -1,4 +1,4 @@
-#include "io/csv.hpp"
+#include "layerwise/io/csv.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 namespace {

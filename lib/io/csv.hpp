@@ -12,7 +12,7 @@
 // file. Bad options (an unknown label name, a bad header mode) throw std::invalid_argument.
 #include <string>
 
-#include "io/dataset.hpp"
+#include "layerwise/io/dataset.hpp"
 
 namespace lw {
 

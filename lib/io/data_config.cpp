@@ -1,7 +1,7 @@
-#include "io/data_config.hpp"
+#include "layerwise/io/data_config.hpp"
 
-#include "core/check.hpp"
-#include "io/datasets.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/io/datasets.hpp"
 
 namespace lw {
 

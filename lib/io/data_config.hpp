@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/option_table.hpp"
+#include "layerwise/core/option_table.hpp"
 
 namespace lw {
 

@@ -1,15 +1,15 @@
-#include "io/datasets.hpp"
+#include "layerwise/io/datasets.hpp"
 
 #include <filesystem>
 #include <optional>
 
-#include "core/check.hpp"
-#include "core/streams.hpp"
-#include "io/csv.hpp"
-#include "io/hdf5_dataset.hpp"
-#include "io/idx.hpp"
-#include "io/split.hpp"
-#include "io/synthetic.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/core/streams.hpp"
+#include "layerwise/io/csv.hpp"
+#include "layerwise/io/hdf5_dataset.hpp"
+#include "layerwise/io/idx.hpp"
+#include "layerwise/io/split.hpp"
+#include "layerwise/io/synthetic.hpp"
 
 namespace lw {
 namespace {

@@ -24,9 +24,9 @@
 #include <string>
 #include <vector>
 
-#include "core/random.hpp"
-#include "io/data_config.hpp"
-#include "io/dataset.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/io/data_config.hpp"
+#include "layerwise/io/dataset.hpp"
 
 namespace lw {
 

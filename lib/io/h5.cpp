@@ -1,12 +1,12 @@
-#include "io/h5.hpp"
+#include "layerwise/io/h5.hpp"
 
 #include <array>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
 
-#include "core/check.hpp"
-#include "io/h5_detail.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/io/h5_detail.hpp"
 
 namespace lw::h5 {
 namespace detail {

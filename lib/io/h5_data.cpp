@@ -1,9 +1,9 @@
 // Datasets: fixed 1-D/2-D arrays written from Armadillo, and series growing along axis 0 (h5.hpp).
 #include <stdexcept>
 
-#include "core/check.hpp"
-#include "io/h5.hpp"
-#include "io/h5_detail.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/io/h5.hpp"
+#include "layerwise/io/h5_detail.hpp"
 
 namespace lw::h5 {
 

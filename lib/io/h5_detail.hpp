@@ -7,7 +7,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "io/h5.hpp"
+#include "layerwise/io/h5.hpp"
 
 namespace lw::h5::detail {
 

@@ -1,4 +1,4 @@
-#include "io/hdf5_dataset.hpp"
+#include "layerwise/io/hdf5_dataset.hpp"
 
 #include <hdf5.h>
 
@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 namespace {

@@ -12,7 +12,7 @@
 // the wrong rank or type class, X and y of different lengths, a label out of range.
 #include <string>
 
-#include "io/dataset.hpp"
+#include "layerwise/io/dataset.hpp"
 
 namespace lw {
 

@@ -1,4 +1,4 @@
-#include "io/idx.hpp"
+#include "layerwise/io/idx.hpp"
 
 #include <zlib.h>
 
@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 namespace {

@@ -19,7 +19,7 @@
 // [0, n_classes), images and labels of different counts.
 #include <string>
 
-#include "io/dataset.hpp"
+#include "layerwise/io/dataset.hpp"
 
 namespace lw {
 

@@ -1,10 +1,10 @@
-#include "io/probe_file.hpp"
+#include "layerwise/io/probe_file.hpp"
 
 #include <cstdio>
 
-#include "core/build_info.hpp"
-#include "core/check.hpp"
-#include "io/h5.hpp"
+#include "layerwise/core/build_info.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/io/h5.hpp"
 
 namespace lw {
 namespace {

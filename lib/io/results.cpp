@@ -1,4 +1,4 @@
-#include "io/results.hpp"
+#include "layerwise/io/results.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,10 +6,10 @@
 #include <system_error>
 #include <utility>
 
-#include "core/blas.hpp"
-#include "core/build_info.hpp"
-#include "core/check.hpp"
-#include "io/h5.hpp"
+#include "layerwise/core/blas.hpp"
+#include "layerwise/core/build_info.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/io/h5.hpp"
 
 namespace lw {
 namespace {

@@ -21,7 +21,7 @@
 // Every dataset has a `description` attribute, and `units` where it applies ("s", "fraction").
 //
 // | path | contents |
-// | `/` attrs | schema_version (1), run_id, experiment, status, seed, created_utc (ISO 8601 UTC),
+// | `/` attrs | schema_version (2), run_id, experiment, status, seed, created_utc (ISO 8601 UTC),
 // |           | command_line, toolkit_version, git_describe, armadillo_version, blas (OpenBLAS config
 // |           | and version), blas_core, hdf5_version, boost_version, compiler, build_type,
 // |           | blas_threads, host |
@@ -57,8 +57,8 @@
 #include <variant>
 #include <vector>
 
-#include "core/config_value.hpp"
-#include "io/dataset.hpp"
+#include "layerwise/core/config_value.hpp"
+#include "layerwise/io/dataset.hpp"
 
 namespace lw {
 

@@ -1,9 +1,9 @@
-#include "io/split.hpp"
+#include "layerwise/io/split.hpp"
 
 #include <cmath>
 #include <vector>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

@@ -11,9 +11,9 @@
 // A request larger than what is there throws std::invalid_argument naming the option.
 #include <optional>
 
-#include "core/random.hpp"
-#include "io/data_config.hpp"
-#include "io/dataset.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/io/data_config.hpp"
+#include "layerwise/io/dataset.hpp"
 
 namespace lw {
 

@@ -1,8 +1,8 @@
-#include "io/synthetic.hpp"
+#include "layerwise/io/synthetic.hpp"
 
 #include <vector>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

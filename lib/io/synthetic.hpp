@@ -9,8 +9,8 @@
 // blobs: k Gaussian blobs in d dimensions. Centres c_k ~ U[-box, box]^d are drawn once (share
 //   them between the training and test pools); each example picks its class y uniformly and
 //   x = c_y + std * N(0, I).
-#include "core/random.hpp"
-#include "io/dataset.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/io/dataset.hpp"
 
 namespace lw {
 

@@ -1,9 +1,9 @@
-#include "nn/activation.hpp"
+#include "layerwise/nn/activation.hpp"
 
 #include <cmath>
 
-#include "core/check.hpp"
-#include "nn/fast_sigmoid.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/nn/fast_sigmoid.hpp"
 
 namespace lw {
 namespace {

@@ -1,8 +1,8 @@
-#include "nn/counting.hpp"
+#include "layerwise/nn/counting.hpp"
 
 #include <cmath>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

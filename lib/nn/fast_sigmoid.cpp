@@ -1,11 +1,11 @@
-#include "nn/fast_sigmoid.hpp"
+#include "layerwise/nn/fast_sigmoid.hpp"
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 
-#include "core/simd.hpp"
+#include "layerwise/core/simd.hpp"
 
 
 namespace lw {

@@ -1,10 +1,10 @@
-#include "nn/gradient_check.hpp"
+#include "layerwise/nn/gradient_check.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

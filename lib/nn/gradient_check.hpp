@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "nn/network.hpp"
+#include "layerwise/nn/network.hpp"
 
 namespace lw {
 

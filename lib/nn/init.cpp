@@ -1,8 +1,8 @@
-#include "nn/init.hpp"
+#include "layerwise/nn/init.hpp"
 
 #include <cmath>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 namespace {

@@ -20,8 +20,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/random.hpp"
-#include "nn/activation.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/activation.hpp"
 
 namespace lw {
 

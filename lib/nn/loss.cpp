@@ -1,10 +1,10 @@
-#include "nn/loss.hpp"
+#include "layerwise/nn/loss.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "core/check.hpp"
-#include "nn/fast_sigmoid.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/nn/fast_sigmoid.hpp"
 
 namespace lw {
 namespace {

@@ -1,8 +1,8 @@
-#include "nn/make_network.hpp"
+#include "layerwise/nn/make_network.hpp"
 
-#include "core/check.hpp"
-#include "core/streams.hpp"
-#include "nn/init.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/core/streams.hpp"
+#include "layerwise/nn/init.hpp"
 
 namespace lw {
 

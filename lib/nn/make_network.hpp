@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/random.hpp"
-#include "nn/network.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/network.hpp"
 
 namespace lw {
 

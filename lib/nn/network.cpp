@@ -1,8 +1,8 @@
-#include "nn/network.hpp"
+#include "layerwise/nn/network.hpp"
 
 #include <cstring>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

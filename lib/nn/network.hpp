@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "nn/activation.hpp"
-#include "nn/loss.hpp"
+#include "layerwise/nn/activation.hpp"
+#include "layerwise/nn/loss.hpp"
 
 namespace lw {
 

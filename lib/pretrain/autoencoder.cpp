@@ -1,10 +1,10 @@
-#include "pretrain/autoencoder.hpp"
+#include "layerwise/pretrain/autoencoder.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include "core/check.hpp"
-#include "nn/loss.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/nn/loss.hpp"
 
 namespace lw {
 namespace {

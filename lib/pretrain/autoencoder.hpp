@@ -25,10 +25,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/random.hpp"
-#include "nn/network.hpp"
-#include "pretrain/noise.hpp"
-#include "train/objective.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/network.hpp"
+#include "layerwise/pretrain/noise.hpp"
+#include "layerwise/train/objective.hpp"
 
 namespace lw {
 

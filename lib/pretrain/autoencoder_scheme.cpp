@@ -1,6 +1,6 @@
-#include "pretrain/autoencoder_scheme.hpp"
+#include "layerwise/pretrain/autoencoder_scheme.hpp"
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

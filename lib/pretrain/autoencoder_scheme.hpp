@@ -5,8 +5,8 @@
 // shuffle stream ctx.fork("shuffle"), observers see PhaseInfo{"pretrain", layer, scheme}.
 #include <vector>
 
-#include "pretrain/autoencoder.hpp"
-#include "pretrain/scheme.hpp"
+#include "layerwise/pretrain/autoencoder.hpp"
+#include "layerwise/pretrain/scheme.hpp"
 
 namespace lw {
 

@@ -1,9 +1,9 @@
-#include "pretrain/encoded_set.hpp"
+#include "layerwise/pretrain/encoded_set.hpp"
 
 #include <algorithm>
 #include <cstring>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

@@ -8,7 +8,7 @@
 #include <armadillo>
 #include <optional>
 
-#include "nn/network.hpp"
+#include "layerwise/nn/network.hpp"
 
 namespace lw {
 

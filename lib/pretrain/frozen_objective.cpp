@@ -1,6 +1,6 @@
-#include "pretrain/frozen_objective.hpp"
+#include "layerwise/pretrain/frozen_objective.hpp"
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

@@ -10,8 +10,8 @@
 // The inner objective must outlive the wrapper and report its network through network().
 #include <vector>
 
-#include "nn/network.hpp"
-#include "train/objective.hpp"
+#include "layerwise/nn/network.hpp"
+#include "layerwise/train/objective.hpp"
 
 namespace lw {
 

@@ -1,10 +1,10 @@
-#include "pretrain/greedy.hpp"
+#include "layerwise/pretrain/greedy.hpp"
 
 
-#include "core/check.hpp"
-#include "core/streams.hpp"
-#include "nn/make_network.hpp"
-#include "pretrain/encoded_set.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/core/streams.hpp"
+#include "layerwise/nn/make_network.hpp"
+#include "layerwise/pretrain/encoded_set.hpp"
 
 namespace lw {
 

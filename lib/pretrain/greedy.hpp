@@ -21,9 +21,9 @@
 #include <utility>
 #include <vector>
 
-#include "nn/network.hpp"
-#include "pretrain/scheme.hpp"
-#include "train/train.hpp"
+#include "layerwise/nn/network.hpp"
+#include "layerwise/pretrain/scheme.hpp"
+#include "layerwise/train/train.hpp"
 
 namespace lw {
 

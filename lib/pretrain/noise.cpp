@@ -1,9 +1,9 @@
-#include "pretrain/noise.hpp"
+#include "layerwise/pretrain/noise.hpp"
 
 #include <algorithm>
 #include <cstdint>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

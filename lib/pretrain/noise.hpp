@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/random.hpp"
+#include "layerwise/core/random.hpp"
 
 namespace lw {
 

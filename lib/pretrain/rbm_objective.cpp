@@ -1,8 +1,8 @@
-#include "pretrain/rbm_objective.hpp"
+#include "layerwise/pretrain/rbm_objective.hpp"
 
 #include <algorithm>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 namespace {

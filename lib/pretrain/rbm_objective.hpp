@@ -15,9 +15,9 @@
 #include <armadillo>
 #include <vector>
 
-#include "core/random.hpp"
-#include "nn/network.hpp"
-#include "train/objective.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/network.hpp"
+#include "layerwise/train/objective.hpp"
 
 namespace lw {
 

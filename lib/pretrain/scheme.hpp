@@ -21,10 +21,19 @@
 // (text options may list their allowed `choices`). Overrides are given by dotted key:
 //   {"pretrain.dae.corruption": "0.3"}.
 //
-// Adding a scheme: one file in lib/pretrain/schemes/ ending in
-//   [[maybe_unused]] const bool registered = register_scheme(make_scheme(Scheme{...}, fn));
+// A scheme without a training loop (closed form: PCA, a data-driven rescaling) sets
+// Scheme::closed_form, ignores epochs, batch_size and the optimizer, and returns
+// ctx.closed_form(...) as its train: one reported "epoch", seen by the observers as a phase.
+//
+// Adding a scheme, in this tree: one file lib/pretrain/schemes/<name>.cpp defining
+//   namespace lw::builtin { Scheme <name>() { return make_scheme(Scheme{...}, fn); } }
 // where fn is a generic callable (const LayerTask<T>&, const SchemeContext<T>&) -> SchemeResult<T>.
-// Registries are function-local statics; lw is an OBJECT library, so the file is always linked.
+// CMake lists the files in a generated builtin_schemes.cpp that the registry calls on first use,
+// so a built-in scheme is never dropped, however the library is linked (static or shared).
+// In your own project (linking layerwise::lw), a file of yours registers itself:
+//   [[maybe_unused]] const bool registered = lw::register_scheme(lw::make_scheme(Scheme{...}, fn));
+// Either way lw::testing::check_scheme(name) (pretrain/scheme_check.hpp) checks it against this
+// contract.
 #include <armadillo>
 #include <atomic>
 #include <cstdint>
@@ -37,10 +46,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/config_value.hpp"
-#include "core/random.hpp"
-#include "nn/network.hpp"
-#include "train/train.hpp"
+#include "layerwise/core/config_value.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/network.hpp"
+#include "layerwise/train/train.hpp"
 
 namespace lw {
 
@@ -124,6 +133,10 @@ struct SchemeContext {
   // no early stopping, restore_best off, monitor valid_loss.
   TrainConfig train_config(arma::uword n_train) const;
   PhaseInfo phase() const { return {"pretrain", layer, options.scheme()}; }
+  // For a closed-form scheme: tells the observers of its one phase and one epoch (the fit's
+  // objective on the training set and, NaN if none, on the validation set), as train() would, and
+  // returns that as the layer's TrainResult.
+  TrainResult closed_form(double train_loss, double valid_loss, double wall_time_s) const;
   TrainHooks<T> hooks() const { return {observers, {}, stop_requested}; }
 };
 
@@ -141,6 +154,7 @@ struct Scheme {
   std::string summary = {};                // one line, with the reference
   std::vector<SchemeOption> options = {};  // the scheme's own (the common ones are added for you)
   bool needs_labels = false;
+  bool closed_form = false;  // no training loop: train is ctx.closed_form(...), one epoch
   // Optional range checks beyond the types; throw naming options.dotted(key) and the value.
   std::function<void(const SchemeOptions&)> check = {};
   PretrainFn<float> pretrain_float = {};
@@ -163,8 +177,8 @@ Scheme make_scheme(Scheme scheme, Fn fn) {
 // Throws if the name is taken or malformed, an option is declared twice (or clashes with a
 // common one), a default does not fit its type/choices, or a pretrain function is missing.
 bool register_scheme(Scheme scheme);
-// Sorted by name. Schemes register during static initialisation; references into the registry
-// stay valid as long as nothing registers later.
+// Sorted by name: the built-in schemes and those registered (during static initialisation);
+// references into the registry stay valid as long as nothing registers later.
 const std::vector<Scheme>& schemes();
 bool has_scheme(std::string_view name);
 const Scheme& find_scheme(std::string_view name);  // throws, listing the known names

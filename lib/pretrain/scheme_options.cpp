@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <optional>
 
-#include "core/check.hpp"
-#include "pretrain/scheme.hpp"
-#include "pretrain/scheme_parse.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/pretrain/scheme.hpp"
+#include "layerwise/pretrain/scheme_parse.hpp"
 
 namespace lw {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "pretrain/scheme.hpp"
+#include "layerwise/pretrain/scheme.hpp"
 
 namespace lw {
 

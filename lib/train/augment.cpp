@@ -1,9 +1,9 @@
-#include "train/augment.hpp"
+#include "layerwise/train/augment.hpp"
 
 #include <algorithm>
 #include <vector>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

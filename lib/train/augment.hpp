@@ -6,7 +6,7 @@
 //           r * image_cols + c of its column.
 #include <armadillo>
 
-#include "core/random.hpp"
+#include "layerwise/core/random.hpp"
 
 namespace lw {
 

@@ -1,8 +1,8 @@
-#include "train/early_stopping.hpp"
+#include "layerwise/train/early_stopping.hpp"
 
 #include <cmath>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

@@ -1,9 +1,9 @@
-#include "train/network_objective.hpp"
+#include "layerwise/train/network_objective.hpp"
 
 #include <algorithm>
 
-#include "core/check.hpp"
-#include "train/regularization.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/train/regularization.hpp"
 
 namespace lw {
 

@@ -6,9 +6,9 @@
 //   after each update: max-norm on every W when max_norm > 0
 #include <vector>
 
-#include "core/random.hpp"
-#include "nn/network.hpp"
-#include "train/objective.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/network.hpp"
+#include "layerwise/train/objective.hpp"
 
 namespace lw {
 

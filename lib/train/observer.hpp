@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "nn/network.hpp"
-#include "train/objective.hpp"
-#include "train/optimizer.hpp"
+#include "layerwise/nn/network.hpp"
+#include "layerwise/train/objective.hpp"
+#include "layerwise/train/optimizer.hpp"
 
 namespace lw {
 

@@ -1,11 +1,11 @@
-#include "train/optimizer.hpp"
+#include "layerwise/train/optimizer.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-#include "core/check.hpp"
-#include "core/simd.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/core/simd.hpp"
 
 namespace lw {
 namespace {

@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "train/objective.hpp"
+#include "layerwise/train/objective.hpp"
 
 namespace lw {
 

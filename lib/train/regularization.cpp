@@ -1,8 +1,8 @@
-#include "train/regularization.hpp"
+#include "layerwise/train/regularization.hpp"
 
 #include <cmath>
 
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 namespace lw {
 

@@ -7,8 +7,8 @@
 #include <armadillo>
 #include <vector>
 
-#include "core/random.hpp"
-#include "nn/network.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/network.hpp"
 
 namespace lw {
 

@@ -1,11 +1,11 @@
-#include "train/train.hpp"
+#include "layerwise/train/train.hpp"
 
 #include <chrono>
 #include <cmath>
 #include <cstring>
 
-#include "core/check.hpp"
-#include "train/early_stopping.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/train/early_stopping.hpp"
 
 namespace lw {
 namespace {

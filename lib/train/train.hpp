@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "core/random.hpp"
-#include "train/observer.hpp"
-#include "train/optimizer.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/train/observer.hpp"
+#include "layerwise/train/optimizer.hpp"
 
 namespace lw {
 

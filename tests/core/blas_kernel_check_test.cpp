@@ -17,8 +17,8 @@
 #include <cstring>
 #include <limits>
 
-#include "core/blas.hpp"
-#include "core/blas_kernel.hpp"
+#include "layerwise/core/blas.hpp"
+#include "layerwise/core/blas_kernel.hpp"
 
 namespace {
 

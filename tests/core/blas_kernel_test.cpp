@@ -1,9 +1,9 @@
-#include "core/blas_kernel.hpp"
+#include "layerwise/core/blas_kernel.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <iostream>
 
-#include "core/blas.hpp"
+#include "layerwise/core/blas.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "core/blas.hpp"
+#include "layerwise/core/blas.hpp"
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>

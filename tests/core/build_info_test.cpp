@@ -1,7 +1,7 @@
 // What built and runs this process (core/build_info.hpp): every field filled from the library it
 // names, the ordered field list for the results file, the host name, the UTC time stamp and the
 // command line.
-#include "core/build_info.hpp"
+#include "layerwise/core/build_info.hpp"
 
 #include <hdf5.h>
 #include <unistd.h>
@@ -17,8 +17,8 @@
 #include <set>
 #include <string>
 
-#include "core/blas.hpp"
-#include "core/blas_kernel.hpp"
+#include "layerwise/core/blas.hpp"
+#include "layerwise/core/blas_kernel.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // Precondition checks (core/check.hpp): require -> std::invalid_argument, require_io ->
 // std::runtime_error, each carrying the message unchanged; cat() streams its parts in order.
-#include "core/check.hpp"
+#include "layerwise/core/check.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cstdint>

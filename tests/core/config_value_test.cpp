@@ -2,7 +2,7 @@
 // FNV-1a 64 over the lines "key=value\n", as 16 lower-case hex digits.
 // tests/io/results_test.cpp checks that the hash changes with keys, values and order and that the
 // empty list gives the offset basis; here the hash is checked against FNV-1a computed in the test.
-#include "core/config_value.hpp"
+#include "layerwise/core/config_value.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>

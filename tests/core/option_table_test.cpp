@@ -1,6 +1,6 @@
 // core/option_table: one declaration per option gives the Program_options description and, after
 // parsing, the values typed as declared, in declaration order.
-#include "core/option_table.hpp"
+#include "layerwise/core/option_table.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <sstream>
@@ -9,7 +9,7 @@
 
 #include "support/contains.hpp"
 #include "support/error_of.hpp"
-#include "train/optimizer.hpp"
+#include "layerwise/train/optimizer.hpp"
 
 namespace po = boost::program_options;
 using lw::test::contains;

@@ -1,4 +1,4 @@
-#include "core/random.hpp"
+#include "layerwise/core/random.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>

@@ -1,6 +1,6 @@
 // core/streams: each stream is the make_rng stream of its documented name, so renaming one (which
 // would change every result) fails here; and the streams of a run are independent.
-#include "core/streams.hpp"
+#include "layerwise/core/streams.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <set>

@@ -1,6 +1,6 @@
 // experiment/config: the lists, the checks that name the option, and the options bound into
 // fine-tuning's TrainConfig.
-#include "experiment/config.hpp"
+#include "layerwise/experiment/config.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "experiment/sweep_runner.hpp"
-#include "io/h5.hpp"
-#include "io/results.hpp"
+#include "layerwise/io/h5.hpp"
+#include "layerwise/io/results.hpp"
 #include "support/temp_dir.hpp"
 #include "support/contains.hpp"
 

@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "experiment/sweep_runner.hpp"
-#include "io/results.hpp"
+#include "layerwise/io/results.hpp"
 #include "support/temp_dir.hpp"
 #include "support/contains.hpp"
 

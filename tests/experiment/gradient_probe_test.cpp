@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "experiment/sweep_runner.hpp"
-#include "io/h5.hpp"
+#include "layerwise/io/h5.hpp"
 #include "support/temp_dir.hpp"
 #include "support/contains.hpp"
 

@@ -1,5 +1,5 @@
 // experiment/grid: the runs of a grid and their canonical ids.
-#include "experiment/grid.hpp"
+#include "layerwise/experiment/grid.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <set>

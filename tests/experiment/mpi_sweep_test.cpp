@@ -9,7 +9,7 @@
 #include <iterator>
 
 #include "experiment/sweep_runner.hpp"
-#include "io/results.hpp"
+#include "layerwise/io/results.hpp"
 #include "support/temp_dir.hpp"
 #include "support/contains.hpp"
 

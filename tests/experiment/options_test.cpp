@@ -1,13 +1,13 @@
 // The option machinery every driver shares: typo hints, no guessing of abbreviations, --config
 // files and their precedence, errors naming the option or the file, placeholder refusal.
-#include "experiment/options.hpp"
+#include "layerwise/experiment/options.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "core/option_table.hpp"
+#include "layerwise/core/option_table.hpp"
 #include "support/error_of.hpp"
 #include "support/temp_dir.hpp"
 #include "support/contains.hpp"

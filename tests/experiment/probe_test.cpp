@@ -1,13 +1,13 @@
 // probe_gradients against the layer statistics it averages, and the record the probe file stores.
-#include "experiment/probe.hpp"
+#include "layerwise/experiment/probe.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <string>
 #include <vector>
 
-#include "core/random.hpp"
-#include "nn/make_network.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/make_network.hpp"
 #include "support/error_of.hpp"
 
 namespace {

@@ -1,14 +1,14 @@
 // experiment/run: what a run records (/config, /pretrain) and the hash resume relies on, read back
 // from files run_one writes.
-#include "experiment/run.hpp"
+#include "layerwise/experiment/run.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 
-#include "experiment/config.hpp"
-#include "io/datasets.hpp"
-#include "io/h5.hpp"
-#include "pretrain/scheme.hpp"
+#include "layerwise/experiment/config.hpp"
+#include "layerwise/io/datasets.hpp"
+#include "layerwise/io/h5.hpp"
+#include "layerwise/pretrain/scheme.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {

@@ -1,5 +1,5 @@
 // experiment/summary: the sweep's table of test error by arm x depth (x activation x width).
-#include "experiment/summary.hpp"
+#include "layerwise/experiment/summary.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>

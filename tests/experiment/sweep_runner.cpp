@@ -15,7 +15,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "io/h5.hpp"
+#include "layerwise/io/h5.hpp"
 
 extern char** environ;
 

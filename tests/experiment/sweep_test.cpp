@@ -1,6 +1,6 @@
 // experiment/sweep: a serial sweep into its folder, read back, resumed; complete files
 // made with other options refused; files of an earlier version's ids adopted.
-#include "experiment/sweep.hpp"
+#include "layerwise/experiment/sweep.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -9,7 +9,7 @@
 #pragma GCC diagnostic ignored "-Wrestrict"
 #endif
 
-#include "io/h5.hpp"
+#include "layerwise/io/h5.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;

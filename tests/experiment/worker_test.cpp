@@ -1,5 +1,5 @@
 // experiment/worker: one run of a sweep at a time, and the line that reports it.
-#include "experiment/worker.hpp"
+#include "layerwise/experiment/worker.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <stdexcept>
 
-#include "experiment/config.hpp"
+#include "layerwise/experiment/config.hpp"
 #include "fuzz_support.hpp"
-#include "pretrain/scheme.hpp"
+#include "layerwise/pretrain/scheme.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static lw::fuzz::ScratchFile file("config");

@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "fuzz_support.hpp"
-#include "io/csv.hpp"
+#include "layerwise/io/csv.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static lw::fuzz::ScratchFile file("csv");

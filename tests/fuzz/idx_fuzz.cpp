@@ -10,7 +10,7 @@
 #include <stdexcept>
 
 #include "fuzz_support.hpp"
-#include "io/idx.hpp"
+#include "layerwise/io/idx.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "instrument/console.hpp"
+#include "layerwise/instrument/console.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>

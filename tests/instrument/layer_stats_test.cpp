@@ -1,4 +1,4 @@
-#include "instrument/layer_stats.hpp"
+#include "layerwise/instrument/layer_stats.hpp"
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>

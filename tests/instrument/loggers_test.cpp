@@ -1,4 +1,4 @@
-#include "instrument/loggers.hpp"
+#include "layerwise/instrument/loggers.hpp"
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
@@ -6,12 +6,12 @@
 #include <stdexcept>
 #include <vector>
 
-#include "instrument/layer_stats.hpp"
-#include "io/h5.hpp"
-#include "io/results.hpp"
+#include "layerwise/instrument/layer_stats.hpp"
+#include "layerwise/io/h5.hpp"
+#include "layerwise/io/results.hpp"
 #include "support/temp_dir.hpp"
-#include "train/network_objective.hpp"
-#include "train/train.hpp"
+#include "layerwise/train/network_objective.hpp"
+#include "layerwise/train/train.hpp"
 #include "train/train_test_data.hpp"
 
 namespace {

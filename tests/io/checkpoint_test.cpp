@@ -1,4 +1,4 @@
-#include "io/checkpoint.hpp"
+#include "layerwise/io/checkpoint.hpp"
 
 #include <armadillo>
 #include <boost/mpl/list.hpp>
@@ -10,10 +10,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/check.hpp"
-#include "core/random.hpp"
-#include "io/h5.hpp"
-#include "nn/make_network.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/io/h5.hpp"
+#include "layerwise/nn/make_network.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "io/csv.hpp"
+#include "layerwise/io/csv.hpp"
 
 #include <boost/test/unit_test.hpp>
 

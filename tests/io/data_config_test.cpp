@@ -1,4 +1,4 @@
-#include "io/data_config.hpp"
+#include "layerwise/io/data_config.hpp"
 
 #include <boost/program_options.hpp>
 #include <boost/test/unit_test.hpp>

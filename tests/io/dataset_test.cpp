@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "io/dataset.hpp"
+#include "layerwise/io/dataset.hpp"
 
 namespace {
 

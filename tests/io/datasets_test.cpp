@@ -1,10 +1,10 @@
-#include "io/datasets.hpp"
+#include "layerwise/io/datasets.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 
-#include "core/check.hpp"
-#include "io/idx.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/io/idx.hpp"
 #include "io/io_test_util.hpp"
 
 using namespace lw::test;

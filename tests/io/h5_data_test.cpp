@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "io/h5.hpp"
+#include "layerwise/io/h5.hpp"
 #include "support/temp_dir.hpp"
 
 namespace h5 = lw::h5;

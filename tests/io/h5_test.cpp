@@ -1,4 +1,4 @@
-#include "io/h5.hpp"
+#include "layerwise/io/h5.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <type_traits>

@@ -1,4 +1,4 @@
-#include "io/hdf5_dataset.hpp"
+#include "layerwise/io/hdf5_dataset.hpp"
 
 #include <hdf5.h>
 

@@ -1,4 +1,4 @@
-#include "io/idx.hpp"
+#include "layerwise/io/idx.hpp"
 
 #include <unistd.h>
 

@@ -1,6 +1,6 @@
 // gradient_probe.h5: the writer produces the documented layout, read back here with the plain
 // HDF5 layer (as tools/analysis/lwresults reads it with h5py).
-#include "io/probe_file.hpp"
+#include "layerwise/io/probe_file.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "io/h5.hpp"
+#include "layerwise/io/h5.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;

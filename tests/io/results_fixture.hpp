@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "io/results.hpp"
+#include "layerwise/io/results.hpp"
 
 namespace lw::test {
 

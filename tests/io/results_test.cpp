@@ -1,4 +1,4 @@
-#include "io/results.hpp"
+#include "layerwise/io/results.hpp"
 
 #include <hdf5.h>
 #include <sys/wait.h>
@@ -7,8 +7,8 @@
 #include <boost/test/unit_test.hpp>
 #include <csignal>
 
-#include "core/check.hpp"
-#include "io/h5.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/io/h5.hpp"
 #include "io/results_fixture.hpp"
 #include "support/error_of.hpp"
 #include "support/temp_dir.hpp"

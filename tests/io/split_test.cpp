@@ -2,7 +2,7 @@
 // defaults, the errors naming the option; and standardize with training statistics only.
 // Examples are numbered: column j of a pool has X(0, j) = first + j, so every check says which
 // example landed where.
-#include "io/split.hpp"
+#include "layerwise/io/split.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/random.hpp"
+#include "layerwise/core/random.hpp"
 
 namespace {
 

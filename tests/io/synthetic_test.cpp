@@ -1,4 +1,4 @@
-#include "io/synthetic.hpp"
+#include "layerwise/io/synthetic.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>

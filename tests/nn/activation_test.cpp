@@ -1,4 +1,4 @@
-#include "nn/activation.hpp"
+#include "layerwise/nn/activation.hpp"
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>

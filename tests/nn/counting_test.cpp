@@ -1,9 +1,9 @@
-#include "nn/counting.hpp"
+#include "layerwise/nn/counting.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <stdexcept>
 
-#include "nn/make_network.hpp"
+#include "layerwise/nn/make_network.hpp"
 
 BOOST_AUTO_TEST_SUITE(nn_counting)
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <vector>
 
-#include "nn/fast_sigmoid.hpp"
+#include "layerwise/nn/fast_sigmoid.hpp"
 
 namespace {
 

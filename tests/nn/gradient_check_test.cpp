@@ -1,4 +1,4 @@
-#include "nn/gradient_check.hpp"
+#include "layerwise/nn/gradient_check.hpp"
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
@@ -6,8 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
-#include "core/random.hpp"
-#include "nn/make_network.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/make_network.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "nn/init.hpp"
+#include "layerwise/nn/init.hpp"
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/random.hpp"
+#include "layerwise/core/random.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "nn/loss.hpp"
+#include "layerwise/nn/loss.hpp"
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/random.hpp"
-#include "nn/gradient_check.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/gradient_check.hpp"
 
 namespace {
 

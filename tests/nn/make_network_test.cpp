@@ -1,11 +1,11 @@
-#include "nn/make_network.hpp"
+#include "layerwise/nn/make_network.hpp"
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <stdexcept>
 
-#include "nn/init.hpp"
+#include "layerwise/nn/init.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "nn/network.hpp"
+#include "layerwise/nn/network.hpp"
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/random.hpp"
-#include "nn/make_network.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/make_network.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // options, autoencoder_config's typed reading of them, train_reconstruction's targets (Y = X, the
 // validation input likewise) and pretrain_autoencoder: its starting point, streams, and the
 // cross-entropy input-range check naming pretrain.<scheme>.loss.
-#include "pretrain/autoencoder_scheme.hpp"
+#include "layerwise/pretrain/autoencoder_scheme.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>

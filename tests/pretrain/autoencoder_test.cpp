@@ -1,10 +1,10 @@
 // The autoencoder objective: gradients against central differences, corruption, buffers.
-#include "pretrain/autoencoder.hpp"
+#include "layerwise/pretrain/autoencoder.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "nn/gradient_check.hpp"
+#include "layerwise/nn/gradient_check.hpp"
 #include "pretrain_test_data.hpp"
 
 namespace {

@@ -1,12 +1,12 @@
 // EncodedSet: chunked f(W A + b) over a whole set, in place when the next layer is no wider.
-#include "pretrain/encoded_set.hpp"
+#include "layerwise/pretrain/encoded_set.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <stdexcept>
 #include <vector>
 
-#include "core/random.hpp"
-#include "nn/make_network.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/make_network.hpp"
 
 namespace {
 

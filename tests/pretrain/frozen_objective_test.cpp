@@ -1,11 +1,11 @@
-#include "pretrain/frozen_objective.hpp"
+#include "layerwise/pretrain/frozen_objective.hpp"
 
 #include <boost/test/unit_test.hpp>
 
-#include "nn/make_network.hpp"
+#include "layerwise/nn/make_network.hpp"
 #include "pretrain_test_data.hpp"
-#include "train/network_objective.hpp"
-#include "train/train.hpp"
+#include "layerwise/train/network_objective.hpp"
+#include "layerwise/train/train.hpp"
 
 BOOST_AUTO_TEST_SUITE(pretrain_frozen_objective)
 

@@ -1,12 +1,12 @@
 // The greedy driver: each layer is trained on the clean output of the layers below it.
-#include "pretrain/greedy.hpp"
+#include "layerwise/pretrain/greedy.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <vector>
 
-#include "nn/make_network.hpp"
-#include "pretrain/autoencoder_scheme.hpp"
+#include "layerwise/nn/make_network.hpp"
+#include "layerwise/pretrain/autoencoder_scheme.hpp"
 #include "pretrain_test_data.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "pretrain/noise.hpp"
+#include "layerwise/pretrain/noise.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>

@@ -4,7 +4,7 @@
 #include <armadillo>
 #include <cstdint>
 
-#include "core/random.hpp"
+#include "layerwise/core/random.hpp"
 
 namespace lw_test {
 

@@ -1,11 +1,11 @@
 // The RBM objective: CD-k against the exact log-likelihood gradient of a tiny RBM, and learning.
-#include "pretrain/rbm_objective.hpp"
+#include "layerwise/pretrain/rbm_objective.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 
 #include "pretrain_test_data.hpp"
-#include "train/train.hpp"
+#include "layerwise/train/train.hpp"
 
 namespace {
 

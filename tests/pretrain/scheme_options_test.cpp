@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "pretrain/scheme.hpp"
+#include "layerwise/pretrain/scheme.hpp"
 #include "support/error_of.hpp"
 
 namespace {

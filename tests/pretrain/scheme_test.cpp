@@ -1,16 +1,18 @@
 // The scheme contract and registry: options, overrides, errors, extension from outside lib/.
-#include "pretrain/scheme.hpp"
+#include "layerwise/pretrain/scheme.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 #include "support/error_of.hpp"
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
-#include "nn/make_network.hpp"
-#include "pretrain/autoencoder_scheme.hpp"
-#include "pretrain/greedy.hpp"
+#include "layerwise/nn/make_network.hpp"
+#include "layerwise/pretrain/autoencoder_scheme.hpp"
+#include "layerwise/pretrain/greedy.hpp"
+#include "layerwise/pretrain/scheme_check.hpp"
 #include "pretrain_test_data.hpp"
 
 namespace {
@@ -34,6 +36,30 @@ lw::SchemeResult<T> pretrain_toy(const lw::LayerTask<T>& task, const lw::SchemeC
                                .summary = "test-only: untied squared-error autoencoder",
                                .options = {{"dropout", "0.1", "fraction of inputs masked"}}},
                     [](const auto& task, const auto& ctx) { return pretrain_toy(task, ctx); }));
+
+// A closed-form scheme (no training loop): the initial encoder, each unit rescaled to unit
+// pre-activation variance on the layer's input and centred (LSUV-like, Mishkin & Matas 2016).
+template <class T>
+lw::SchemeResult<T> pretrain_rescaled(const lw::LayerTask<T>& task, const lw::SchemeContext<T>& ctx) {
+  lw::DenseLayer<T> layer = lw::initial_encoder(task, ctx);
+  const arma::Mat<T> Z = layer.W * task.X;
+  const arma::Col<T> sd = arma::stddev(Z, 0, 1);
+  for (arma::uword j = 0; j < layer.W.n_rows; ++j)
+    if (sd(j) > 0) layer.W.row(j) /= sd(j);
+  layer.b = -layer.W * arma::Col<T>(arma::mean(task.X, 1));
+  const auto spread = [&](const arma::Mat<T>& X) {  // mean (variance - 1)^2 over the units
+    const arma::Mat<T> A = layer.W * X;
+    return static_cast<double>(arma::mean(arma::square(arma::var(A, 0, 1) - T(1))));
+  };
+  lw::TrainResult fit = ctx.closed_form(spread(task.X), task.X_valid ? spread(*task.X_valid) : lw::nan_value, 0);
+  return {std::move(layer), std::move(fit)};
+}
+
+[[maybe_unused]] const bool registered_closed_form = lw::register_scheme(lw::make_scheme(
+    lw::Scheme{.name = "toy_rescaled",
+               .summary = "test-only: closed form, units rescaled to unit variance",
+               .closed_form = true},
+    [](const auto& task, const auto& ctx) { return pretrain_rescaled(task, ctx); }));
 
 bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
@@ -228,6 +254,40 @@ BOOST_AUTO_TEST_CASE(registration_rejects_bad_schemes) {
               }).empty());
   BOOST_TEST(!lw::has_scheme("clash"));
   BOOST_TEST(!lw::has_scheme("bad_choice"));
+}
+
+BOOST_AUTO_TEST_CASE(a_closed_form_scheme_reports_one_epoch_as_a_phase_and_keeps_the_contract) {
+  BOOST_TEST(lw::testing::check_scheme("toy_rescaled").empty());
+  for (const auto& problem : lw::testing::check_scheme("toy_rescaled")) BOOST_TEST_MESSAGE(problem);
+}
+
+BOOST_AUTO_TEST_CASE(a_scheme_returning_a_wrong_or_non_finite_layer_is_refused_naming_it) {
+  const auto wrong = [](const auto& task, const auto& ctx) {
+    auto r = pretrain_rescaled(task, ctx);
+    r.layer.W.resize(r.layer.W.n_rows + 1, r.layer.W.n_cols);
+    return r;
+  };
+  const auto nan = [](const auto& task, const auto& ctx) {
+    auto r = pretrain_rescaled(task, ctx);
+    r.layer.W(0, 0) = std::numeric_limits<float>::quiet_NaN();
+    return r;
+  };
+  // Not registered (every registered scheme must keep the contract): run_scheme runs any Scheme.
+  const lw::Scheme wrong_shape =
+      lw::make_scheme({.name = "toy_wrong_shape", .summary = "x", .closed_form = true}, wrong);
+  const lw::Scheme non_finite =
+      lw::make_scheme({.name = "toy_non_finite", .summary = "x", .closed_form = true}, nan);
+  const auto data = lw_test::bars_and_stripes<float>(64, 3);
+  const auto run = [&](const lw::Scheme& scheme) {
+    const lw::SchemeOptions options(scheme);
+    const lw::LayerTask<float> task{.X = data.X, .fan_out = 4};
+    const lw::SchemeContext<float> ctx{.options = options, .seed = 1};
+    lw::run_scheme(scheme, task, ctx);
+  };
+  std::string e = error_of([&] { run(wrong_shape); });
+  BOOST_TEST(contains(e, "run_scheme(toy_wrong_shape, layer 0): returned a 5x16"), e);
+  e = error_of([&] { run(non_finite); });
+  BOOST_TEST(contains(e, "run_scheme(toy_non_finite, layer 0): returned non-finite weights"), e);
 }
 
 BOOST_AUTO_TEST_CASE(the_listing_shows_every_scheme_summary_and_option_default) {

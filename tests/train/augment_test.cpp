@@ -1,4 +1,4 @@
-#include "train/augment.hpp"
+#include "layerwise/train/augment.hpp"
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "core/random.hpp"
-#include "train/network_objective.hpp"
-#include "train/train.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/train/network_objective.hpp"
+#include "layerwise/train/train.hpp"
 #include "train/train_test_data.hpp"
 
 namespace {

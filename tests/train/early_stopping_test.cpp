@@ -1,4 +1,4 @@
-#include "train/early_stopping.hpp"
+#include "layerwise/train/early_stopping.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>

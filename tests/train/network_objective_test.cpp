@@ -1,11 +1,11 @@
-#include "train/network_objective.hpp"
+#include "layerwise/train/network_objective.hpp"
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <stdexcept>
 
-#include "core/random.hpp"
+#include "layerwise/core/random.hpp"
 #include "train/train_test_data.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "train/optimizer.hpp"
+#include "layerwise/train/optimizer.hpp"
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>

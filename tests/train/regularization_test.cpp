@@ -1,4 +1,4 @@
-#include "train/regularization.hpp"
+#include "layerwise/train/regularization.hpp"
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
@@ -6,8 +6,8 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "core/random.hpp"
-#include "train/network_objective.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/train/network_objective.hpp"
 #include "train/train_test_data.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "train/train.hpp"
+#include "layerwise/train/train.hpp"
 
 #include <algorithm>
 #include <armadillo>
@@ -12,10 +12,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/check.hpp"
-#include "core/random.hpp"
-#include "nn/make_network.hpp"
-#include "train/network_objective.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/make_network.hpp"
+#include "layerwise/train/network_objective.hpp"
 #include "train/train_test_data.hpp"
 
 namespace {

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "core/random.hpp"
-#include "nn/make_network.hpp"
-#include "nn/network.hpp"
+#include "layerwise/core/random.hpp"
+#include "layerwise/nn/make_network.hpp"
+#include "layerwise/nn/network.hpp"
 
 namespace lw::test {
 

@@ -32,10 +32,10 @@
 #include "bench_gemm.hpp"
 #include "bench_table.hpp"
 #include "bench_util.hpp"
-#include "core/blas.hpp"
-#include "core/blas_kernel.hpp"
-#include "core/check.hpp"
-#include "io/datasets.hpp"
+#include "layerwise/core/blas.hpp"
+#include "layerwise/core/blas_kernel.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/io/datasets.hpp"
 
 namespace po = boost::program_options;
 using namespace lw::bench;

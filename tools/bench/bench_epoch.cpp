@@ -6,12 +6,12 @@
 #include <optional>
 
 #include "bench_util.hpp"
-#include "instrument/layer_stats.hpp"
-#include "instrument/loggers.hpp"
-#include "nn/make_network.hpp"
-#include "pretrain/autoencoder.hpp"
-#include "train/network_objective.hpp"
-#include "train/train.hpp"
+#include "layerwise/instrument/layer_stats.hpp"
+#include "layerwise/instrument/loggers.hpp"
+#include "layerwise/nn/make_network.hpp"
+#include "layerwise/pretrain/autoencoder.hpp"
+#include "layerwise/train/network_objective.hpp"
+#include "layerwise/train/train.hpp"
 
 namespace lw::bench {
 namespace {

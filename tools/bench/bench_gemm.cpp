@@ -4,8 +4,8 @@
 #include <chrono>
 
 #include "bench_util.hpp"
-#include "core/check.hpp"
-#include "core/random.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/core/random.hpp"
 
 namespace lw::bench {
 

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "bench_util.hpp"
-#include "io/data_config.hpp"
-#include "io/datasets.hpp"
-#include "io/idx.hpp"
+#include "layerwise/io/data_config.hpp"
+#include "layerwise/io/datasets.hpp"
+#include "layerwise/io/idx.hpp"
 
 using lw::bench::median;
 using lw::bench::peak_rss_mib;

@@ -3,7 +3,7 @@
 //   x^ = sigmoid(W' h + c)            decoder (tied: W' = W^T), dropped afterwards
 //   loss = sum_units cross_entropy(x, x^), mean over the batch; inputs in [0, 1]
 //   (loss = squared_error: x^ = W' h + c, 1/2 sum_units (x - x^)^2)
-#include "pretrain/autoencoder_scheme.hpp"
+#include "layerwise/pretrain/autoencoder_scheme.hpp"
 
 namespace lw {
 namespace {
@@ -14,11 +14,16 @@ SchemeResult<T> pretrain_ae(const LayerTask<T>& task, const SchemeContext<T>& ct
   return pretrain_autoencoder(task, ctx, config);
 }
 
-[[maybe_unused]] const bool registered = register_scheme(make_scheme(
+}  // namespace
+
+// The registry calls this on first use (see "Built-in schemes" in pretrain/scheme.hpp).
+namespace builtin {
+Scheme ae() {
+  return make_scheme(
     Scheme{.name = "ae",
            .summary = "autoencoder, reconstruction of the clean input (Bengio et al. 2007)",
            .options = autoencoder_options()},
-    [](const auto& task, const auto& ctx) { return pretrain_ae(task, ctx); }));
-
-}  // namespace
+    [](const auto& task, const auto& ctx) { return pretrain_ae(task, ctx); });
+}
+}  // namespace builtin
 }  // namespace lw

@@ -2,8 +2,8 @@
 //   h  = act(W x + b),  x^ = sigmoid(W' h + c)           (tied: W' = W^T)
 //   ||J_f(x)||_F^2 = sum_j f'(z_j)^2 sum_i W_ji^2         sigmoid: f' = h (1 - h); tanh: 1 - h^2
 //   loss = mean_batch [ sum_units cross_entropy(x, x^) + lambda ||J_f(x)||_F^2 ]
-#include "core/check.hpp"
-#include "pretrain/autoencoder_scheme.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/pretrain/autoencoder_scheme.hpp"
 
 namespace lw {
 namespace {
@@ -27,13 +27,18 @@ void check_contractive_ae(const SchemeOptions& o) {
   require(lambda >= 0, cat(o.dotted("lambda"), " must be >= 0 (", lambda, ")"));
 }
 
-[[maybe_unused]] const bool registered = register_scheme(make_scheme(
+}  // namespace
+
+// The registry calls this on first use (see "Built-in schemes" in pretrain/scheme.hpp).
+namespace builtin {
+Scheme contractive_ae() {
+  return make_scheme(
     Scheme{.name = "contractive_ae",
            .summary = "contractive autoencoder, Jacobian norm penalty (Rifai et al. 2011); "
                       "sigmoid or tanh units",
            .options = contractive_ae_options(),
            .check = check_contractive_ae},
-    [](const auto& task, const auto& ctx) { return pretrain_contractive_ae(task, ctx); }));
-
-}  // namespace
+    [](const auto& task, const auto& ctx) { return pretrain_contractive_ae(task, ctx); });
+}
+}  // namespace builtin
 }  // namespace lw

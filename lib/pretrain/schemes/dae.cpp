@@ -4,8 +4,8 @@
 //   h  = act(W x~ + b)                          encoder: becomes the network layer
 //   x^ = sigmoid(W' h + c)                      decoder (tied: W' = W^T), dropped afterwards
 //   loss = sum_units cross_entropy(x, x^), mean over the batch; the target is the CLEAN x
-#include "core/check.hpp"
-#include "pretrain/autoencoder_scheme.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/pretrain/autoencoder_scheme.hpp"
 
 namespace lw {
 namespace {
@@ -35,12 +35,17 @@ void check_dae(const SchemeOptions& o) {
               ")"));
 }
 
-[[maybe_unused]] const bool registered = register_scheme(make_scheme(
+}  // namespace
+
+// The registry calls this on first use (see "Built-in schemes" in pretrain/scheme.hpp).
+namespace builtin {
+Scheme dae() {
+  return make_scheme(
     Scheme{.name = "dae",
            .summary = "denoising autoencoder: reconstruct x from corrupted x (Vincent et al. 2008)",
            .options = dae_options(),
            .check = check_dae},
-    [](const auto& task, const auto& ctx) { return pretrain_dae(task, ctx); }));
-
-}  // namespace
+    [](const auto& task, const auto& ctx) { return pretrain_dae(task, ctx); });
+}
+}  // namespace builtin
 }  // namespace lw

@@ -4,9 +4,9 @@
 //   CD-k: dW ~ <h v^T>_data - <h v^T>_k-step-reconstruction   (pretrain/rbm_objective.hpp)
 // The hidden layer (W, b) becomes the network layer; the visible bias c is dropped. Loss per
 // epoch: mean squared reconstruction error of the mean-field reconstruction. Needs sigmoid units.
-#include "core/check.hpp"
-#include "pretrain/autoencoder_scheme.hpp"
-#include "pretrain/rbm_objective.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/pretrain/autoencoder_scheme.hpp"
+#include "layerwise/pretrain/rbm_objective.hpp"
 
 namespace lw {
 namespace {
@@ -26,13 +26,18 @@ void check_rbm(const SchemeOptions& o) {
   require(o.integer("k") >= 1, cat(o.dotted("k"), " must be >= 1 (", o.integer("k"), ")"));
 }
 
-[[maybe_unused]] const bool registered = register_scheme(make_scheme(
+}  // namespace
+
+// The registry calls this on first use (see "Built-in schemes" in pretrain/scheme.hpp).
+namespace builtin {
+Scheme rbm() {
+  return make_scheme(
     Scheme{.name = "rbm",
            .summary = "Bernoulli RBM trained by contrastive divergence CD-k (Hinton 2002); "
                       "sigmoid units",
            .options = {{"k", "1", "Gibbs steps of contrastive divergence"}},
            .check = check_rbm},
-    [](const auto& task, const auto& ctx) { return pretrain_rbm(task, ctx); }));
-
-}  // namespace
+    [](const auto& task, const auto& ctx) { return pretrain_rbm(task, ctx); });
+}
+}  // namespace builtin
 }  // namespace lw

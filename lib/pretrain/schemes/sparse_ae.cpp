@@ -4,8 +4,8 @@
 //   loss = mean_batch sum_units cross_entropy(x, x^) + beta sum_j KL(rho || rho^_j)
 //   KL(rho || r) = rho log(rho / r) + (1 - rho) log((1 - rho) / (1 - r))
 // Defaults rho = 0.05, beta = 3 (the values of Ng's notes); needs sigmoid hidden units.
-#include "core/check.hpp"
-#include "pretrain/autoencoder_scheme.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/pretrain/autoencoder_scheme.hpp"
 
 namespace lw {
 namespace {
@@ -32,13 +32,18 @@ void check_sparse_ae(const SchemeOptions& o) {
   require(beta >= 0, cat(o.dotted("beta"), " must be >= 0 (", beta, ")"));
 }
 
-[[maybe_unused]] const bool registered = register_scheme(make_scheme(
+}  // namespace
+
+// The registry calls this on first use (see "Built-in schemes" in pretrain/scheme.hpp).
+namespace builtin {
+Scheme sparse_ae() {
+  return make_scheme(
     Scheme{.name = "sparse_ae",
            .summary = "sparse autoencoder, KL penalty on mean hidden activations (Ng 2011); "
                       "sigmoid units",
            .options = sparse_ae_options(),
            .check = check_sparse_ae},
-    [](const auto& task, const auto& ctx) { return pretrain_sparse_ae(task, ctx); }));
-
-}  // namespace
+    [](const auto& task, const auto& ctx) { return pretrain_sparse_ae(task, ctx); });
+}
+}  // namespace builtin
 }  // namespace lw

@@ -6,10 +6,10 @@
 // "pretrain/supervised/head" (core/streams.hpp).
 #include <limits>
 
-#include "core/check.hpp"
-#include "nn/make_network.hpp"
-#include "pretrain/scheme.hpp"
-#include "train/network_objective.hpp"
+#include "layerwise/core/check.hpp"
+#include "layerwise/nn/make_network.hpp"
+#include "layerwise/pretrain/scheme.hpp"
+#include "layerwise/train/network_objective.hpp"
 
 namespace lw {
 namespace {
@@ -45,13 +45,18 @@ SchemeResult<T> pretrain_supervised(const LayerTask<T>& task, const SchemeContex
   return {net.layers.front(), std::move(result)};
 }
 
-[[maybe_unused]] const bool registered = register_scheme(make_scheme(
+}  // namespace
+
+// The registry calls this on first use (see "Built-in schemes" in pretrain/scheme.hpp).
+namespace builtin {
+Scheme supervised() {
+  return make_scheme(
     Scheme{.name = "supervised",
            .summary = "greedy supervised: each layer trained under a temporary softmax head "
                       "(Bengio et al. 2007)",
            .options = {},
            .needs_labels = true},
-    [](const auto& task, const auto& ctx) { return pretrain_supervised(task, ctx); }));
-
-}  // namespace
+    [](const auto& task, const auto& ctx) { return pretrain_supervised(task, ctx); });
+}
+}  // namespace builtin
 }  // namespace lw
