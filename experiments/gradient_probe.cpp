@@ -94,6 +94,7 @@ int main(int argc, char** argv) {
       std::cout << opts << "\n";
       return 0;
     }
+    lw::validate_experiment_name(c.experiment);
     depths = lw::parse_int_list("depths", c.depths);
     for (long d : depths) lw::require(d >= 1, lw::cat("--depths: must be >= 1 (", d, ")"));
     inits = lw::parse_name_list("inits", c.inits);

@@ -175,6 +175,14 @@ ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& 
   return parsed;
 }
 
+void validate_experiment_name(const std::string& name) {
+  require(!name.empty() && name != "." && name != ".." &&
+              name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                     "0123456789._-") == std::string::npos,
+          cat("--experiment: '", name, "' must be one folder name of letters, digits, . _ - "
+              "(not . or ..)"));
+}
+
 void validate(const ExperimentConfig& c) {
   for (long d : parse_int_list("depths", c.depths))
     require(d >= 1 && d <= 100, cat("--depths: depth must be between 1 and 100 (", d, ")"));
@@ -190,10 +198,7 @@ void validate(const ExperimentConfig& c) {
     }
   }
   parse_name_list("inits", c.inits);
-  require(!c.experiment.empty() &&
-              c.experiment.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                             "0123456789._-") == std::string::npos,
-          cat("--experiment: '", c.experiment, "' must be a non-empty name of letters, digits, . _ -"));
+  validate_experiment_name(c.experiment);
   require(c.precision == "float32" || c.precision == "float64",
           cat("--precision: '", c.precision, "' must be float32 or float64"));
   require(c.threads >= 0 && c.threads <= 64,

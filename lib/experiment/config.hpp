@@ -85,6 +85,9 @@ std::vector<std::string> parse_name_list(const std::string& option, const std::s
 
 // Throws std::invalid_argument naming the option, the value and what is allowed.
 void validate(const ExperimentConfig& cfg);
+// --experiment must be one plain folder name under --results (never . or .., which would write
+// into the results root or its parent). Every driver that writes under it checks this.
+void validate_experiment_name(const std::string& name);
 // What can only be checked once the data is loaded: no batch size (fine-tuning, or a pretrained
 // arm's pretrain.<scheme>.batch_size) beyond the n_train training examples.
 void validate_for_data(const ExperimentConfig& cfg, arma::uword n_train);

@@ -211,6 +211,7 @@ int run_mpi(const SweepPlan& s, const MpiSession& mpi, StopFlag& stop) {
     if (status == 0) {
       try {
         adopt_legacy(s);
+        set_aside_unreadable(s);
         records.emplace(s);
       } catch (const std::exception& e) {
         std::cerr << s.program << ": " << e.what() << "\n";

@@ -62,6 +62,8 @@ std::string unknown_option_message(const po::unknown_option& e,
 // Stores the INI file `file` into vm (after what is there: the command line wins).
 void store_config_file(const std::string& file, const po::options_description& settings,
                        po::variables_map& vm) {
+  require(!std::filesystem::is_directory(file),
+          cat("--config: '", file, "' is a folder; expected an INI file"));
   require(std::filesystem::is_regular_file(file),
           cat("--config: cannot read '", file, "' (no such file)"));
   std::ifstream in(file, std::ios::binary);

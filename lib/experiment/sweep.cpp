@@ -96,7 +96,11 @@ std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk,
     err << s.program << ": " << e.what() << "\n(see " << s.program << " --help)\n";
     return 2;
   }
-  if (s.cfg.threads == 0 && under_mpi) s.cfg.threads = 1;
+  if (s.cfg.threads == 0 && under_mpi) {
+    s.cfg.threads = 1;  // and /config says so (threads is not in run_hash)
+    for (auto& e : s.args.effective)
+      if (e.key == "threads") e.value = std::int64_t{1};
+  }
   if (s.cfg.threads > 0) set_blas_threads(s.cfg.threads);
   try {
     select_blas_kernel(argc, argv, s.blas_kernel, talk ? &std::cerr : nullptr);
@@ -161,16 +165,17 @@ std::optional<int> check_folder(const SweepPlan& s) {
   if (s.args.dry_run) {
     std::cout << s.runs.size() << " runs; results in " << s.dir.string() << "/\n";
     for (const auto& r : s.runs) {
-      const bool done = is_complete(s.dir, r.run_id);
-      const bool partial = std::filesystem::exists(partial_path(s.dir, r.run_id));
-      const auto legacy = legacy_files(s, r, hash_of(s, r)).adoptable;
-      std::cout << "  " << results_path(s.dir, r.run_id).string()
-                << (done && !s.cfg.overwrite ? "  (complete, skipped)"
-                    : legacy ? "  (complete as " + legacy->filename().string() +
-                                   (s.cfg.overwrite ? ", renamed and redone)" : ", renamed and skipped)")
-                    : partial ? "  (partial, redone)"
-                              : "")
-                << "\n";
+      std::string what;
+      if (const auto why = unreadable_result(s, r))
+        what = "  (unreadable: " + *why + "; set aside and redone)";
+      else if (is_complete(s.dir, r.run_id))
+        what = s.cfg.overwrite ? "" : "  (complete, skipped)";
+      else if (const auto legacy = legacy_files(s, r, hash_of(s, r)).adoptable)
+        what = "  (complete as " + legacy->filename().string() +
+               (s.cfg.overwrite ? ", renamed and redone)" : ", renamed and skipped)");
+      else if (std::filesystem::exists(partial_path(s.dir, r.run_id)))
+        what = "  (partial, redone)";
+      std::cout << "  " << results_path(s.dir, r.run_id).string() << what << "\n";
     }
     return 0;
   }
@@ -198,6 +203,42 @@ std::size_t adopt_legacy(const SweepPlan& s) {
               << "an earlier version's run id renamed to their canonical id, e.g. " << example
               << "\n";
   return adopted;
+}
+
+std::optional<std::string> unreadable_result(const SweepPlan& s, const RunSpec& run) {
+  const auto file = results_path(s.dir, run.run_id);
+  std::error_code ec;
+  const auto status = std::filesystem::symlink_status(file, ec);
+  if (ec || !std::filesystem::exists(status)) return std::nullopt;
+  if (std::filesystem::is_directory(status)) return "a directory";
+  if (!std::filesystem::is_regular_file(status)) return "not a regular file";
+  if (std::filesystem::file_size(file, ec) == 0) return "0 bytes";
+  const auto run_status = read_status(file);
+  if (!run_status) return "not a readable HDF5 results file (truncated or overwritten?)";
+  if (*run_status != "complete") return cat("status '", *run_status, "', not complete");
+  try {
+    read_summary(file);
+  } catch (const std::exception& e) {
+    return cat("no readable /summary: ", e.what());
+  }
+  return std::nullopt;
+}
+
+std::size_t set_aside_unreadable(const SweepPlan& s) {
+  std::size_t moved = 0;
+  for (const auto& run : s.runs) {
+    const auto why = unreadable_result(s, run);
+    if (!why) continue;
+    const auto file = results_path(s.dir, run.run_id);
+    auto aside = std::filesystem::path(file.string() + ".unreadable");
+    for (int n = 2; std::filesystem::exists(aside) || std::filesystem::is_symlink(aside); ++n)
+      aside = file.string() + ".unreadable-" + std::to_string(n);
+    std::filesystem::rename(file, aside);
+    std::cerr << s.program << ": " << file.string() << " is not a readable complete result (" << *why
+              << "): moved aside to " << aside.filename().string() << "; the run is redone\n";
+    ++moved;
+  }
+  return moved;
 }
 
 bool results_folder_writable(const SweepPlan& s) {
@@ -272,6 +313,7 @@ int run_serial(const SweepPlan& s, StopFlag& stop) {
   if (stop.arm) stop.arm();
   try {
     adopt_legacy(s);
+    set_aside_unreadable(s);
   } catch (const std::exception& e) {
     std::cerr << s.program << ": " << e.what() << "\n";
     return 2;

@@ -5,6 +5,8 @@
 //   check_folder     complete results made with other options are refused; --dry-run lists
 //   adopt_legacy     complete files of an earlier version under a short run id get their
 //                    canonical name, when made with the same options (same run_hash)
+//   set_aside_unreadable  a <run_id>.h5 that is no readable complete result is renamed
+//                    <run_id>.h5.unreadable (never deleted) and the run is redone
 //   run_serial       the runs still to do, one at a time; then the summary table and csv
 // A run is skipped when <results>/<experiment>/<run_id>.h5 is complete and its run_hash matches.
 // Exit statuses: 0 done, 1 a run failed (an exception), 2 bad options, data or folder,
@@ -64,6 +66,14 @@ std::optional<int> check_folder(const SweepPlan& plan);
 // Returns the number of complete files renamed. check_folder refuses complete legacy files made
 // with other options, as it refuses canonical ones.
 std::size_t adopt_legacy(const SweepPlan& plan);
+
+// Why <run_id>.h5 of this run cannot be trusted as a complete result ("0 bytes", "not an HDF5
+// results file", "no readable /summary: ...", "a directory", ...), or nullopt when it can or
+// there is none. Only a complete run has that name (io/results.hpp), so such a file is damage.
+std::optional<std::string> unreadable_result(const SweepPlan& plan, const RunSpec& run);
+// Renames each such file to <run_id>.h5.unreadable (.unreadable-2, ... if taken), saying so on
+// stderr with the reason; the run is then redone. Returns the number of files set aside.
+std::size_t set_aside_unreadable(const SweepPlan& plan);
 
 // The results folder (plan.dir) must take files before hours of training go into the first run:
 // created if missing, then a file written and removed. Returns false after printing why.

@@ -1,6 +1,7 @@
 #include "layerwise/io/data_config.hpp"
 
 #include "layerwise/core/check.hpp"
+#include "layerwise/io/dataset.hpp"
 #include "layerwise/io/datasets.hpp"
 
 namespace lw {
@@ -61,6 +62,8 @@ void validate(const DataConfig& c) {
   count("n_train", c.n_train);
   count("n_test", c.n_test);
   count("n_examples", c.n_examples);
+  if (c.n_classes > max_classes)
+    fail("n_classes", c.n_classes, cat("must be at most ", max_classes, " (0: from the labels)"));
   if (c.n_valid < -1) fail("n_valid", c.n_valid, "must be >= 0, or -1 for the source default");
   if (!(c.valid_fraction >= 0 && c.valid_fraction < 1))
     fail("valid_fraction", c.valid_fraction, "must be in [0, 1)");

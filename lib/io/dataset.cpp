@@ -79,6 +79,9 @@ void check_dataset(const Dataset& d, const std::string& what) {
   require(d.X.n_cols == d.y.n_elem,
           cat(what, ": X has ", d.X.n_cols, " examples but y has ", d.y.n_elem, " labels"));
   require(d.n_classes > 0, cat(what, ": n_classes must be > 0"));
+  require(d.n_classes <= max_classes,
+          cat(what, ": ", d.n_classes, " classes (the largest label is ", d.n_classes - 1,
+              "); at most ", max_classes, " are allowed: is the label column right, or the file damaged?"));
   for (arma::uword j = 0; j < d.y.n_elem; ++j)
     require(d.y[j] < d.n_classes,
             cat(what, ": label ", d.y[j], " of example ", j, " is outside [0, ", d.n_classes, ")"));

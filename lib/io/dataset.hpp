@@ -43,8 +43,13 @@ Dataset take_columns(const Dataset& d, arma::uword first, arma::uword count);
 // the dropped columns are returned to the system.
 void keep_leading_columns(Dataset& d, arma::uword n);
 
-// Throws std::invalid_argument naming `what` unless X and y agree in length and every label is in
-// [0, n_classes) (and n_classes > 0), and image_rows * image_cols == n_features for image data.
+// The most classes a dataset may have: a label beyond it is a wrong column or a damaged file (one
+// label of 10^6 would otherwise build a network of 10^6 outputs without a word).
+inline constexpr arma::uword max_classes = 10000;
+
+// Throws std::invalid_argument naming `what` unless X and y agree in length, n_classes is in
+// [1, max_classes], every label is in [0, n_classes), and image_rows * image_cols == n_features
+// for image data.
 void check_dataset(const Dataset& d, const std::string& what);
 
 // Throws std::runtime_error "fn(): cannot open <path>: no such file | not a regular file" unless

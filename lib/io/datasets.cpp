@@ -145,7 +145,8 @@ Split load_split(const DataConfig& c, std::uint64_t seed) {
   Split s = source.load(c, rng);
   const arma::uword d = s.train.n_features();
   for (auto [part, name] : {std::pair{&s.train, "train"}, {&s.valid, "valid"}, {&s.test, "test"}}) {
-    check_dataset(*part, cat("load_split(): source ", c.source, ", ", name));
+    check_dataset(*part, cat("load_split(): source ", c.source,
+                             c.path.empty() ? std::string() : cat(" (", c.path, ")"), ", ", name));
     require(part->n_features() == d && part->n_classes == s.train.n_classes,
             cat("load_split(): source ", c.source, ", ", name, ": ", part->n_features(), " features and ",
                 part->n_classes, " classes, but train has ", d, " and ", s.train.n_classes));

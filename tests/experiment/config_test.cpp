@@ -73,6 +73,11 @@ BOOST_AUTO_TEST_CASE(validate_names_the_option_the_value_and_what_is_allowed) {
   BOOST_TEST(contains(message([](auto& c) { c.activations = "sigmoid,swish"; }),
                       "--activations: "));
   BOOST_TEST(contains(message([](auto& c) { c.experiment = "a/b"; }), "--experiment: 'a/b'"));
+  // . and .. would write into the results root or its parent.
+  for (const char* bad : {".", ".."})
+    BOOST_TEST(contains(message([&](auto& c) { c.experiment = bad; }),
+                        "--experiment: '" + std::string(bad) + "' must be one folder name"), bad);
+  BOOST_TEST(message([](auto& c) { c.experiment = "a.b"; }).empty());
   BOOST_TEST(contains(message([](auto& c) { c.log.every = 0; }), "--log.every: must be >= 1 (0)"));
 }
 

@@ -47,7 +47,8 @@ BOOST_AUTO_TEST_CASE(the_probe_shows_gradients_vanishing_with_depth) {
 BOOST_AUTO_TEST_CASE(bad_options_exit_2_naming_the_option) {
   lw::test::TempDir dir;
   for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--depths", "0"}, {"--inits", "nonesuch"}, {"--width", "0"}, {"--bogus", "1"}}) {
+           {"--depths", "0"}, {"--inits", "nonesuch"}, {"--width", "0"}, {"--bogus", "1"},
+           {"--experiment", ".."}}) {  // .. wrote into the parent of --results
     const auto r = lw::test::run_program(gradient_probe(), args, dir / "log.txt");
     BOOST_TEST(r.exit_code == 2, args[0]);
     BOOST_TEST(r.output.find(args[0] == "--inits" ? "nonesuch" : args[0].substr(2)) !=

@@ -94,6 +94,7 @@ BOOST_AUTO_TEST_CASE(an_unreadable_config_file_is_an_error_naming_it) {
   BOOST_TEST(contains(e, missing), e);
   e = error_of([&] { d.parse({"--config", dir.path().string()}); });  // a folder
   BOOST_TEST(contains(e, dir.path().string()), e);
+  BOOST_TEST(contains(e, "is a folder; expected an INI file"), e);  // not "no such file"
   // An unknown key in a file names the file and the key, and suggests the closest one.
   lw::test::write_file(dir / "bad.ini", "[train]\nrat = 0.5\n");
   e = error_of([&] { d.parse({"--config", (dir / "bad.ini").string()}); });

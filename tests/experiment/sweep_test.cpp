@@ -3,6 +3,7 @@
 #include "layerwise/experiment/sweep.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <fstream>
 
 // GCC 12 reports a false -Wrestrict on assigning short literals to std::string at -O3 (PR 105651).
 #if defined(__GNUC__) && !defined(__clang__)
@@ -10,6 +11,7 @@
 #endif
 
 #include "layerwise/io/h5.hpp"
+#include "layerwise/io/results.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -61,6 +63,45 @@ BOOST_AUTO_TEST_CASE(a_serial_sweep_writes_every_run_and_a_rerun_reads_them_back
   // Other options: the complete files are refused.
   const lw::SweepPlan other = tiny_plan(dir.path(), {"--finetune.learning_rate", "0.05"});
   BOOST_TEST((lw::check_folder(other) == std::optional<int>(2)));
+}
+
+// Damage a complete sweep's files four ways; a rerun names each, moves it aside untouched and
+// redoes the run, and skips the intact one (before: a missing /summary aborted the rerun, and an
+// unreadable file blocked its run with "a complete result exists").
+BOOST_AUTO_TEST_CASE(unreadable_complete_results_are_set_aside_and_redone_and_the_others_kept) {
+  lw::test::TempDir dir;
+  lw::SweepPlan plan = tiny_plan(dir.path());
+  lw::StopFlag stop;
+  BOOST_TEST_REQUIRE(lw::run_serial(plan, stop) == 0);
+  const auto file = [&](std::size_t i) { return lw::results_path(plan.dir, plan.runs[i].run_id); };
+  std::ofstream(file(0), std::ios::trunc).close();                       // 0 bytes
+  std::ofstream(file(1), std::ios::trunc) << "random bytes, not HDF5";   // overwritten
+  {                                                                      // no /summary
+    const lw::h5::Object f = lw::h5::open_file(file(2), true);
+    BOOST_TEST_REQUIRE(H5Ldelete(f.id(), "summary", H5P_DEFAULT) >= 0);
+  }
+  const auto intact = fs::last_write_time(file(3));
+  BOOST_TEST((lw::unreadable_result(plan, plan.runs[0]) == std::optional<std::string>("0 bytes")));
+  BOOST_TEST(lw::unreadable_result(plan, plan.runs[1]).value_or("").find("not a readable HDF5") == 0u);
+  BOOST_TEST(lw::unreadable_result(plan, plan.runs[2]).value_or("").find("no readable /summary") == 0u);
+  BOOST_TEST(!lw::unreadable_result(plan, plan.runs[3]).has_value());
+
+  lw::SweepPlan rerun = tiny_plan(dir.path());
+  BOOST_TEST(!lw::check_folder(rerun).has_value());
+  BOOST_TEST_REQUIRE(lw::run_serial(rerun, stop) == 0);
+  for (std::size_t i = 0; i < 3; ++i) {
+    BOOST_TEST(lw::is_complete(plan.dir, plan.runs[i].run_id), i);
+    BOOST_TEST(fs::exists(file(i).string() + ".unreadable"), i);  // kept, never deleted
+  }
+  BOOST_TEST(fs::file_size(file(1).string() + ".unreadable") == 22u);
+  BOOST_TEST((fs::last_write_time(file(3)) == intact));  // skipped, not redone
+
+  // A directory under a run's file name is set aside too, and a second one gets its own name.
+  fs::rename(file(0), dir.path() / "moved.h5");
+  fs::create_directories(file(0));
+  BOOST_TEST((lw::unreadable_result(rerun, rerun.runs[0]) == std::optional<std::string>("a directory")));
+  BOOST_TEST(lw::set_aside_unreadable(rerun) == 1u);
+  BOOST_TEST(fs::is_directory(file(0).string() + ".unreadable-2"));
 }
 
 BOOST_AUTO_TEST_CASE(complete_files_under_a_legacy_id_made_with_these_options_are_adopted) {

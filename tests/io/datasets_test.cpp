@@ -6,8 +6,10 @@
 #include "layerwise/core/check.hpp"
 #include "layerwise/io/idx.hpp"
 #include "io/io_test_util.hpp"
+#include "support/error_of.hpp"
 
 using namespace lw::test;
+using lw::test::error_of;
 
 namespace {
 
@@ -143,6 +145,24 @@ BOOST_AUTO_TEST_CASE(a_csv_without_a_test_file_carves_test_then_validation_from_
   BOOST_TEST(s.valid.X(0, 0) == 32.0f);
   BOOST_TEST(s.train.X(1, 31) == 62.0f);
   BOOST_TEST(s.info.n_classes == 2u);
+}
+
+// One stray label (a wrong column, a flipped bit) must not build a network of a million outputs:
+// before, a label of 10^6 loaded as 1,000,001 classes without a word.
+BOOST_AUTO_TEST_CASE(a_label_beyond_the_class_limit_is_refused_naming_the_file) {
+  TempDir dir;
+  std::string text;
+  for (int j = 0; j < 50; ++j) text += lw::cat(j == 7 ? 1000000 : j % 2, ",", j, "\n");
+  write_file(dir / "d.csv", text);
+  lw::DataConfig c;
+  c.source = "csv";
+  c.path = (dir / "d.csv").string();
+  const std::string e = error_of([&] { lw::load_split(c, 1); });
+  BOOST_TEST(e.find(c.path) != std::string::npos, e);
+  BOOST_TEST(e.find("1000001 classes (the largest label is 1000000); at most 10000") != std::string::npos, e);
+  c.n_classes = 20000;
+  const std::string option = error_of([&] { lw::load_split(c, 1); });
+  BOOST_TEST(option.find("data.n_classes = 20000 is invalid: must be at most 10000") != std::string::npos, option);
 }
 
 BOOST_AUTO_TEST_CASE(standardisation_uses_training_statistics_only) {

@@ -356,6 +356,28 @@ class ToolsTest(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertNotIn("Traceback", p.stderr)
 
+    def test_a_complete_file_without_a_numeric_test_error_is_unreadable_not_a_seed(self):
+        # Before: a string test_error crashed summary and plot with a traceback, and a complete
+        # file without /summary was counted as a seed.
+        src = [d["file"] for d in self.runs if d["status"] == "complete"]
+        bad = self.tmp / "bad_summary"
+        text = copy_run(src[0], bad / src[0].name, test_error="0.25")
+        gone = copy_run(src[1], bad / src[1].name)
+        with h5py.File(gone, "r+") as f:
+            del f["summary"]
+        lw = import_lwresults()
+        runs = {pathlib.Path(r["file"]).name: r for r in lw.read_runs([bad], warn=None)}
+        self.assertEqual(runs[text.name]["status"], "unreadable")
+        self.assertIn("test_error is '0.25', not a number", runs[text.name]["error"])
+        self.assertEqual(runs[gone.name]["status"], "unreadable")
+        self.assertIn("test_error is missing", runs[gone.name]["error"])
+        for tool in ("summary", "plot"):
+            p = run_tool(tool, bad, *(["--out", self.tmp / "bad_summary_fig"] if tool == "plot" else []), ok=None)
+            self.assertNotIn("Traceback", p.stderr, tool)
+        p = run_tool("summary", bad)
+        self.assertIn(f"{text.name}: unreadable", p.stdout)
+        self.assertIn(f"{gone.name}: unreadable", p.stdout)
+
     def test_killed_partial_from_writer(self):
         writer = find_exe("lw_write_sample_results")
         if not writer:

@@ -203,6 +203,12 @@ def read_run(path, steps=True, epochs=True, pretrain=True):
     except Exception as e:  # corrupt, truncated, not HDF5, unexpected shapes: report, never crash
         run["status"] = "unreadable"
         run["error"] = f"{type(e).__name__}: {e}"
+    if run["status"] == "complete":  # a complete run counts as a seed only with its test error
+        te = run["summary"].get("test_error")
+        if isinstance(te, (bool, np.bool_)) or not isinstance(te, (int, float, np.integer, np.floating)):
+            run["status"] = "unreadable"
+            run["error"] = ("status complete, but /summary test_error is "
+                            + ("missing" if te is None else f"{te!r}, not a number"))
     return run
 
 
