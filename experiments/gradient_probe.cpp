@@ -42,12 +42,6 @@ struct ProbeConfig {
   lw::DataConfig data;
 };
 
-std::string initializer_names() {
-  std::string names;
-  for (const auto& i : lw::initializers()) names += lw::cat(names.empty() ? "" : ", ", i.name);
-  return names;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,7 +57,7 @@ int main(int argc, char** argv) {
       .add("results", c.results, "results root folder")
       .add("depths", c.depths, "numbers of hidden layers to probe, e.g. 1-20 or 1,5,10")
       .add("inits", c.inits,
-           lw::cat("initializers of the hidden layers to compare: ", initializer_names()))
+           lw::cat("initializers of the hidden layers to compare: ", lw::initializer_names()))
       .add("activations", c.activations,
            "hidden activations: identity, sigmoid, tanh, relu, leaky_relu, softsign")
       .add("width", c.width, "hidden layer width")
@@ -99,11 +93,17 @@ int main(int argc, char** argv) {
     for (long d : depths) lw::require(d >= 1, lw::cat("--depths: must be >= 1 (", d, ")"));
     inits = lw::parse_name_list("inits", c.inits);
     for (const auto& i : inits) lw::find_initializer(i);
+    if (!lw::has_initializer(c.output_init))
+      throw std::invalid_argument(lw::cat("--output_init: unknown initializer '", c.output_init,
+                                          "' (known: ", lw::initializer_names(), ")"));
     acts = lw::parse_name_list("activations", c.activations);
     for (const auto& a : acts) lw::parse_activation(a);
     lw::require(c.width >= 1, lw::cat("--width: must be >= 1 (", c.width, ")"));
     lw::require(c.batch_size >= 1 && c.batches >= 1, "--batch_size and --batches must be >= 1");
     lw::validate(c.data);
+    for (const auto& path : c.load)  // before the grid, not after it
+      lw::require(std::filesystem::is_regular_file(path),
+                  lw::cat("--load: cannot read '", path, "' (no such file)"));
   } catch (const std::exception& e) {
     std::cerr << "gradient_probe: " << e.what() << "\n(see gradient_probe --help)\n";
     return 2;

@@ -8,6 +8,7 @@
 #include "layerwise/core/check.hpp"
 #include "layerwise/experiment/options.hpp"
 #include "layerwise/nn/activation.hpp"
+#include "layerwise/nn/init.hpp"
 #include "layerwise/train/optimizer.hpp"
 #include "layerwise/train/train.hpp"
 
@@ -204,6 +205,9 @@ void validate(const ExperimentConfig& c) {
   require(c.threads >= 0 && c.threads <= 64,
           cat("--threads: must be between 0 (OpenBLAS's default) and 64 (", c.threads, ")"));
   require(c.init_scale >= 0, cat("--init_scale: must be >= 0 (", c.init_scale, ")"));
+  for (const auto& [option, name] : {std::pair{"output_init", &c.output_init}, {"pretrain_init", &c.pretrain_init}})
+    require(has_initializer(*name), cat("--", option, ": unknown initializer '", *name,
+                                        "' (known: ", initializer_names(), ")"));
   require(c.log.every >= 1, cat("--log.every: must be >= 1 (", c.log.every, ")"));
   const auto& f = c.finetune;
   require(f.train.epochs >= 1, cat("--finetune.epochs: must be >= 1 (", f.train.epochs, ")"));
@@ -258,7 +262,19 @@ po::options_description describe_scheme_options(std::map<std::string, std::strin
 
 namespace lw {
 
-void validate_for_data(const ExperimentConfig& c, arma::uword n_train) {
+void validate_for_data(const ExperimentConfig& c, const Split& split) {
+  const arma::uword n_train = split.train.X.n_cols;
+  require(split.train.X.n_rows > 0,
+          cat("--data.source ", c.data.source, ": the data has no features (", c.data.path, ")"));
+  if (c.finetune.max_shift > 0) {
+    const Dataset& d = split.train;
+    require(d.image_rows > 0 && d.image_rows * d.image_cols == d.X.n_rows,
+            cat("--finetune.max_shift: needs image data, but --data.source ", c.data.source,
+                " gives ", d.X.n_rows, " features without an image shape"));
+    require(static_cast<arma::uword>(c.finetune.max_shift) < std::min(d.image_rows, d.image_cols),
+            cat("--finetune.max_shift: ", c.finetune.max_shift, " pixels is not smaller than the ",
+                d.image_rows, "x", d.image_cols, " images"));
+  }
   require(c.finetune.train.batch_size <= n_train,
           cat("--finetune.batch_size: larger than the training set (", c.finetune.train.batch_size,
               " > ", n_train, " examples)"));

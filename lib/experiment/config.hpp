@@ -14,6 +14,7 @@
 
 #include "layerwise/core/option_table.hpp"
 #include "layerwise/io/data_config.hpp"
+#include "layerwise/io/dataset.hpp"
 #include "layerwise/io/results.hpp"
 #include "layerwise/train/train.hpp"
 
@@ -88,9 +89,10 @@ void validate(const ExperimentConfig& cfg);
 // --experiment must be one plain folder name under --results (never . or .., which would write
 // into the results root or its parent). Every driver that writes under it checks this.
 void validate_experiment_name(const std::string& name);
-// What can only be checked once the data is loaded: no batch size (fine-tuning, or a pretrained
-// arm's pretrain.<scheme>.batch_size) beyond the n_train training examples.
-void validate_for_data(const ExperimentConfig& cfg, arma::uword n_train);
+// What can only be checked once the data is loaded, before any results file: features at all; no
+// batch size (fine-tuning, or a pretrained arm's pretrain.<scheme>.batch_size) beyond the
+// training examples; finetune.max_shift only on images, and smaller than them.
+void validate_for_data(const ExperimentConfig& cfg, const Split& split);
 
 }  // namespace lw
 

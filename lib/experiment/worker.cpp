@@ -16,7 +16,7 @@ void RunWorker::load(std::uint64_t seed) {
   loaded_seed_.reset();
   split_ = Split{};  // free the old split first: two at once would double the peak memory
   split_ = load_split(cfg_.data, seed);
-  validate_for_data(cfg_, split_.train.X.n_cols);
+  validate_for_data(cfg_, split_);
   loaded_seed_ = seed;
 }
 

@@ -83,6 +83,12 @@ const std::vector<Initializer>& initializers() {
   return registry();
 }
 
+std::string initializer_names() {
+  std::string names;
+  for (const auto& init : initializers()) names += (names.empty() ? "" : ", ") + init.name;
+  return names;
+}
+
 bool has_initializer(std::string_view name) {
   for (const auto& init : initializers())
     if (init.name == name) return true;
@@ -90,13 +96,10 @@ bool has_initializer(std::string_view name) {
 }
 
 const Initializer& find_initializer(std::string_view name) {
-  std::string known;
-  for (const auto& init : initializers()) {
+  for (const auto& init : initializers())
     if (init.name == name) return init;
-    known += (known.empty() ? "" : ", ") + init.name;
-  }
   throw std::invalid_argument(
-      cat("find_initializer(): unknown initializer '", name, "' (known: ", known, ")"));
+      cat("find_initializer(): unknown initializer '", name, "' (known: ", initializer_names(), ")"));
 }
 
 template <class T>

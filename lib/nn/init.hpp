@@ -41,6 +41,7 @@ struct Initializer {
 bool register_initializer(Initializer init);  // throws if the name is taken
 const std::vector<Initializer>& initializers();
 bool has_initializer(std::string_view name);
+std::string initializer_names();  // "uniform, xavier, ...", in registration order
 const Initializer& find_initializer(std::string_view name);  // throws, listing the known names
 
 // Draws W with the named initializer and converts it to T.

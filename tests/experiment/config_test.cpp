@@ -147,13 +147,46 @@ BOOST_AUTO_TEST_CASE(batch_sizes_beyond_the_training_set_are_refused_once_it_is_
   lw::ExperimentConfig c;
   c.inits = "xavier,dae";
   c.finetune.train.batch_size = 64;
-  BOOST_TEST(error_of([&] { lw::validate_for_data(c, 64); }).empty());
-  BOOST_TEST(contains(error_of([&] { lw::validate_for_data(c, 63); }),
+  const auto split_of = [](arma::uword n_train) {
+    lw::Split s;
+    s.train.X = arma::fmat(3, n_train, arma::fill::zeros);
+    return s;
+  };
+  BOOST_TEST(error_of([&] { lw::validate_for_data(c, split_of(64)); }).empty());
+  BOOST_TEST(contains(error_of([&] { lw::validate_for_data(c, split_of(63)); }),
                       "--finetune.batch_size: larger than the training set (64 > 63 examples)"));
   c.finetune.train.batch_size = 10;
   c.pretrain.options = {{"pretrain.dae.batch_size", "100"}};
-  BOOST_TEST(contains(error_of([&] { lw::validate_for_data(c, 63); }),
+  BOOST_TEST(contains(error_of([&] { lw::validate_for_data(c, split_of(63)); }),
                       "--pretrain.dae.batch_size: larger than the training set (100 > 63"));
+}
+
+// Caught before the first file instead of failing the first run (exit 1, a failed .partial).
+BOOST_AUTO_TEST_CASE(shifts_beyond_the_images_and_featureless_data_are_refused_once_loaded) {
+  lw::ExperimentConfig c;
+  lw::Split s;
+  s.train.X = arma::fmat(16, 100, arma::fill::zeros);
+  c.finetune.max_shift = 2;
+  BOOST_TEST(contains(error_of([&] { lw::validate_for_data(c, s); }),
+                      "--finetune.max_shift: needs image data"));
+  s.train.image_rows = s.train.image_cols = 4;
+  BOOST_TEST(error_of([&] { lw::validate_for_data(c, s); }).empty());
+  c.finetune.max_shift = 4;
+  BOOST_TEST(contains(error_of([&] { lw::validate_for_data(c, s); }),
+                      "--finetune.max_shift: 4 pixels is not smaller than the 4x4 images"));
+  c.finetune.max_shift = 0;
+  s.train.X = arma::fmat(0, 100);
+  BOOST_TEST(contains(error_of([&] { lw::validate_for_data(c, s); }), "the data has no features"));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_output_and_pretrain_initializers_are_refused_up_front) {
+  for (const char* option : {"output_init", "pretrain_init"}) {
+    lw::ExperimentConfig c;
+    (std::string(option) == "output_init" ? c.output_init : c.pretrain_init) = "foo";
+    const std::string e = error_of([&] { lw::validate(c); });
+    BOOST_TEST(contains(e, "--" + std::string(option) + ": unknown initializer 'foo' (known: "), e);
+    BOOST_TEST(contains(e, "xavier"), e);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -48,10 +48,13 @@ BOOST_AUTO_TEST_CASE(bad_options_exit_2_naming_the_option) {
   lw::test::TempDir dir;
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"--depths", "0"}, {"--inits", "nonesuch"}, {"--width", "0"}, {"--bogus", "1"},
-           {"--experiment", ".."}}) {  // .. wrote into the parent of --results
+           {"--experiment", ".."},  // .. wrote into the parent of --results
+           {"--load", "missing.h5"}}) {  // checked before the grid, not after it
     const auto r = lw::test::run_program(gradient_probe(), args, dir / "log.txt");
     BOOST_TEST(r.exit_code == 2, args[0]);
-    BOOST_TEST(r.output.find(args[0] == "--inits" ? "nonesuch" : args[0].substr(2)) !=
+    BOOST_TEST(r.output.find(args[0] == "--inits"  ? "nonesuch"
+                             : args[0] == "--load" ? "--load: cannot read 'missing.h5'"
+                                                   : args[0].substr(2)) !=
                    std::string::npos,
                r.output);
   }
