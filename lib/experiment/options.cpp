@@ -68,9 +68,12 @@ void store_config_file(const std::string& file, const po::options_description& s
           cat("--config: cannot read '", file, "' (no such file)"));
   std::ifstream in(file, std::ios::binary);
   require(in.good(), cat("--config: cannot read '", file, "'"));
-  std::stringstream text;
-  text << in.rdbuf();
-  refuse_placeholders(cat("--config ", file), text.str());
+  std::stringstream raw;
+  raw << in.rdbuf();
+  std::string content = raw.str();
+  if (content.rfind("\xEF\xBB\xBF", 0) == 0) content.erase(0, 3);  // a UTF-8 byte-order mark
+  refuse_placeholders(cat("--config ", file), content);
+  std::stringstream text(content);
   try {
     po::store(po::parse_config_file(text, settings, false), vm);
   } catch (const po::unknown_option& e) {

@@ -32,6 +32,7 @@ extern "C" void on_stop_signal(int sig) {
 void catch_stop_signals() {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGHUP, on_stop_signal);  // a closed terminal or ssh session
 }
 
 }  // namespace

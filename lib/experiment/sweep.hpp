@@ -10,7 +10,7 @@
 //   run_serial       the runs still to do, one at a time; then the summary table and csv
 // A run is skipped when <results>/<experiment>/<run_id>.h5 is complete and its run_hash matches.
 // Exit statuses: 0 done, 1 a run failed (an exception), 2 bad options, data or folder,
-// 128 + signal when stopped by SIGINT/SIGTERM (finished runs are kept).
+// 128 + signal when stopped by SIGINT/SIGTERM/SIGHUP (finished runs are kept).
 #include <atomic>
 #include <filesystem>
 #include <iosfwd>
@@ -43,7 +43,8 @@ struct StopFlag {
   void (*arm)() = nullptr;
 };
 
-// The process's stop flag: once armed (its `arm`, called by the sweep), SIGINT and SIGTERM set it.
+// The process's stop flag: once armed (its `arm`, called by the sweep), SIGINT, SIGTERM and
+// SIGHUP set it.
 StopFlag& signal_stop_flag();
 
 // depth_sweep's usage lines for --help (and any sweep program made with sweep_main.hpp).

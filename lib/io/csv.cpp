@@ -67,6 +67,9 @@ Dataset read_csv(const std::string& path, const CsvOptions& opt) {
 
   while (std::getline(in, line)) {
     ++line_no;
+    // A UTF-8 byte-order mark (spreadsheets write one) is not data: left in, it made a numeric
+    // first row look like a header and dropped it.
+    if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (trim(line).empty()) continue;
     split_fields(line, opt.delimiter, fields);

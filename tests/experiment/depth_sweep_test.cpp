@@ -198,8 +198,10 @@ BOOST_AUTO_TEST_CASE(a_run_killed_during_layer_3_keeps_the_pretraining_curves_of
   BOOST_TEST(!lw::h5::has_attr(third, "wall_time_s"));  // the layer never ended
 }
 
-BOOST_AUTO_TEST_CASE(sigint_and_sigterm_stop_cleanly_and_a_rerun_resumes) {
-  for (const auto& [signal, code] : {std::pair{2, 130}, std::pair{15, 143}}) {
+// SIGHUP (a closed terminal or ssh session) too: before, it killed the process and left the run
+// "running".
+BOOST_AUTO_TEST_CASE(sigint_sigterm_and_sighup_stop_cleanly_and_a_rerun_resumes) {
+  for (const auto& [signal, code] : {std::pair{2, 130}, std::pair{15, 143}, std::pair{1, 129}}) {
     lw::test::TempDir dir;
     // Two runs of a fixed length (no early stopping): the signal arrives as the second starts.
     const std::vector<std::string> args{

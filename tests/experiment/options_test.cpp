@@ -85,6 +85,14 @@ BOOST_AUTO_TEST_CASE(the_command_line_wins_over_the_config_file_which_wins_over_
   BOOST_TEST(plain.width == 8);
 }
 
+BOOST_AUTO_TEST_CASE(a_config_file_may_start_with_a_byte_order_mark) {
+  lw::test::TempDir dir;
+  lw::test::write_file(dir / "bom.ini", "\xEF\xBB\xBF" "width = 32\n");  // before: "unrecognised option '\xEF\xBB\xBFwidth'"
+  Driver d;
+  d.parse({"--config", (dir / "bom.ini").string()});
+  BOOST_TEST(d.width == 32);
+}
+
 BOOST_AUTO_TEST_CASE(an_unreadable_config_file_is_an_error_naming_it) {
   lw::test::TempDir dir;
   Driver d;

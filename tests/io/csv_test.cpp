@@ -33,6 +33,21 @@ BOOST_AUTO_TEST_CASE(a_headerless_file_round_trips_with_the_label_first) {
   BOOST_TEST(d.image_rows == 0u);
 }
 
+// Spreadsheets save CSV with a UTF-8 byte-order mark. Before, it made the numeric first row look
+// like a header (lost), and a header name began with an invisible character.
+BOOST_AUTO_TEST_CASE(a_byte_order_mark_is_not_data) {
+  CsvFile plain("\xEF\xBB\xBF" "1,0.5\n0,2\n");
+  const lw::Dataset d = lw::read_csv(plain.path);
+  BOOST_REQUIRE(d.X.n_cols == 2u);
+  BOOST_TEST(d.X(0, 0) == 0.5f);
+  CsvFile named("\xEF\xBB\xBF" "class,x\n1,3\n0,4\n");
+  lw::CsvOptions opt;
+  opt.label = "class";
+  const lw::Dataset e = lw::read_csv(named.path, opt);
+  BOOST_REQUIRE(e.X.n_cols == 2u);
+  BOOST_TEST(e.y[0] == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(the_label_column_can_be_named_or_counted_from_the_end) {
   CsvFile f("a,b,\"class\"\n1,2,0\n3,4,1\n");
   lw::CsvOptions by_name;
