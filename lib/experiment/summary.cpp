@@ -92,7 +92,13 @@ void write_summary_csv(const std::filesystem::path& path, const std::vector<Summ
       out << r.arm << "," << r.activation << "," << r.width << "," << r.depth << "," << r.n_seeds
           << "," << r.n_not_complete << "," << r.test_error_mean << "," << r.test_error_sd << ","
           << r.epochs_mean << "," << r.wall_time_mean_s << "\n";
-    require_io(out.good(), cat("write_summary_csv(): writing ", tmp.string(), " failed"));
+    out.close();  // flushes: a full disk shows here, not before
+    if (out.fail()) {
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored);  // the previous summary.csv stays as it was
+      throw std::runtime_error(cat("write_summary_csv(): writing ", tmp.string(),
+                                   " failed (disk full?); ", path.string(), " is unchanged"));
+    }
   }
   std::filesystem::rename(tmp, path);
 }

@@ -283,7 +283,7 @@ void print_skipped(const SweepPlan& s, const SweepRecords& records) {
               << " runs complete, skipped (use --overwrite to redo them)\n";
 }
 
-void write_sweep_summary(const SweepPlan& s, const SweepRecords& records) {
+bool write_sweep_summary(const SweepPlan& s, const SweepRecords& records) {
   const auto table = summarize(s.runs, records.by_run);
   // Shards of one grid share the folder: each writes its own summary (tools/analysis/summary
   // merges them).
@@ -292,8 +292,15 @@ void write_sweep_summary(const SweepPlan& s, const SweepRecords& records) {
     csv_name = "summary-shard-" + s.shard + ".csv";
     std::replace(csv_name.begin(), csv_name.end(), '/', '-');
   }
-  write_summary_csv(s.dir / csv_name, table);
-  std::cout << "\n" << format_summary(table) << "summary: " << (s.dir / csv_name).string() << "\n";
+  std::cout << "\n" << format_summary(table);
+  try {
+    write_summary_csv(s.dir / csv_name, table);
+  } catch (const std::exception& e) {
+    std::cerr << s.program << ": " << e.what() << "\n";
+    return false;
+  }
+  std::cout << "summary: " << (s.dir / csv_name).string() << "\n";
+  return true;
 }
 
 int stop_status(const SweepPlan& s, const StopFlag& stop) {
@@ -341,7 +348,7 @@ int run_serial(const SweepPlan& s, StopFlag& stop) {
     std::cerr << s.program << ": " << e.what() << "\n";
     return 1;
   }
-  write_sweep_summary(s, records);
+  if (!write_sweep_summary(s, records)) return 1;
   return stop.requested ? stop_status(s, stop) : 0;
 }
 

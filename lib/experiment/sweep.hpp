@@ -89,8 +89,9 @@ struct SweepRecords {
 };
 
 void print_skipped(const SweepPlan& plan, const SweepRecords& records);
-// Writes summary.csv (or summary-shard-k-n.csv) and prints the table.
-void write_sweep_summary(const SweepPlan& plan, const SweepRecords& records);
+// Prints the table and writes summary.csv (or summary-shard-k-n.csv) atomically. Returns false,
+// after saying why, when the file could not be written (the old one is then unchanged).
+bool write_sweep_summary(const SweepPlan& plan, const SweepRecords& records);
 // "depth_sweep: stopped by signal; ..." and the exit status 128 + signal.
 int stop_status(const SweepPlan& plan, const StopFlag& stop);
 

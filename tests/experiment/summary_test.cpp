@@ -95,4 +95,24 @@ BOOST_AUTO_TEST_CASE(the_csv_has_a_header_and_a_row_per_group_and_no_temporary_i
   BOOST_TEST(!std::filesystem::exists(dir / "sub/summary.csv.tmp"));
 }
 
+// A full disk shows only when the stream is flushed. Before, the check came before the flush: the
+// sweep exited 0 with an empty summary.csv in place of the old one.
+BOOST_AUTO_TEST_CASE(a_full_disk_is_an_error_and_the_previous_csv_is_kept) {
+  lw::test::TempDir dir;
+  const auto rows = lw::summarize({spec(3, "dae", 1)}, {complete(0.125, 7, 2.5)});
+  lw::write_summary_csv(dir / "summary.csv", rows);
+  const auto before = std::filesystem::file_size(dir / "summary.csv");
+  std::filesystem::create_symlink("/dev/full", dir / "summary.csv.tmp");  // every write: ENOSPC
+  std::string what;
+  try {
+    lw::write_summary_csv(dir / "summary.csv", rows);
+  } catch (const std::runtime_error& e) {
+    what = e.what();
+  }
+  BOOST_TEST(what.find("failed (disk full?)") != std::string::npos, what);
+  BOOST_TEST(std::filesystem::is_regular_file(dir / "summary.csv"));
+  BOOST_TEST(std::filesystem::file_size(dir / "summary.csv") == before);
+  BOOST_TEST(!std::filesystem::exists(std::filesystem::symlink_status(dir / "summary.csv.tmp")));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
