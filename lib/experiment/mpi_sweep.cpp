@@ -280,6 +280,7 @@ int run_mpi(const SweepPlan& s, const MpiSession& mpi, StopFlag& stop) {
   };
   distribute_runs(mpi, todo, hooks);
   if (!master) return 0;
+  records->refresh(s);
   if (!write_sweep_summary(s, *records)) return 1;
   if (failed > 0) return 1;
   return stop.requested ? stop_status(s, stop) : 0;

@@ -276,6 +276,20 @@ SweepRecords::SweepRecords(const SweepPlan& s) : by_run(s.runs.size()) {
   }
 }
 
+void SweepRecords::refresh(const SweepPlan& s) {
+  for (std::size_t i = 0; i < s.runs.size(); ++i) {
+    if (by_run[i] && by_run[i]->status == RunStatus::complete) continue;
+    const auto& run = s.runs[i];
+    if (!is_complete(s.dir, run.run_id)) continue;
+    try {
+      const auto file = results_path(s.dir, run.run_id);
+      by_run[i] = RunOutcome{.status = RunStatus::complete, .summary = read_summary(file),
+                             .message = "by another process", .file = file};
+    } catch (const std::exception&) {  // being replaced right now: left as it was
+    }
+  }
+}
+
 void print_skipped(const SweepPlan& s, const SweepRecords& records) {
   const std::size_t skipped = s.runs.size() - records.todo.size();
   if (skipped > 0)
@@ -348,6 +362,7 @@ int run_serial(const SweepPlan& s, StopFlag& stop) {
     std::cerr << s.program << ": " << e.what() << "\n";
     return 1;
   }
+  records.refresh(s);
   if (!write_sweep_summary(s, records)) return 1;
   return stop.requested ? stop_status(s, stop) : 0;
 }

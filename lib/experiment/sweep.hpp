@@ -86,6 +86,9 @@ struct SweepRecords {
   std::vector<std::size_t> todo;  // positions in SweepPlan::runs still to run
 
   explicit SweepRecords(const SweepPlan& plan);
+  // Reads back the runs not complete here that are complete in the folder now (done by another
+  // process sharing it), so the summary shows them.
+  void refresh(const SweepPlan& plan);
 };
 
 void print_skipped(const SweepPlan& plan, const SweepRecords& records);

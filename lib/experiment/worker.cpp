@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "layerwise/io/datasets.hpp"
+#include "layerwise/io/results.hpp"
+#include "layerwise/io/run_lock.hpp"
 
 namespace lw {
 
@@ -21,6 +23,15 @@ void RunWorker::load(std::uint64_t seed) {
 }
 
 RunOutcome RunWorker::run(const RunSpec& run, SweepProgress* progress) {
+  const auto dir = experiment_dir(cfg_);
+  const auto file = results_path(dir, run.run_id);
+  const std::optional<RunLock> lock = RunLock::try_take(dir, run.run_id);
+  if (!lock)
+    return RunOutcome{.status = RunStatus::running, .summary = {},
+                      .message = "being run by another process; left to it", .file = partial_path(dir, run.run_id)};
+  if (!cfg_.overwrite && is_complete(dir, run.run_id))
+    return RunOutcome{.status = RunStatus::complete, .summary = read_summary(file),
+                      .message = "by another process", .file = file};
   load(run.seed);
   return run_one(cfg_, run, split_, effective_, command_line_, progress, stop_);
 }
@@ -28,11 +39,12 @@ RunOutcome RunWorker::run(const RunSpec& run, SweepProgress* progress) {
 std::string describe_outcome(const RunOutcome& outcome) {
   const Summary& summary = outcome.summary;
   if (outcome.status != RunStatus::complete) return to_string(outcome.status) + ": " + outcome.message;
+  const std::string by = outcome.message.empty() ? "" : " (" + outcome.message + ")";
   char text[128];
-  std::snprintf(text, sizeof text, "complete: test error %.2f%%, %lld epochs, %.1f s",
+  std::snprintf(text, sizeof text, ": test error %.2f%%, %lld epochs, %.1f s",
                 100 * summary.test_error, static_cast<long long>(summary.epochs_run),
                 summary.total_wall_time_s);
-  return text;
+  return "complete" + by + text;
 }
 
 }  // namespace lw

@@ -23,7 +23,10 @@ class RunWorker {
 
   // Loads the seed's split now (bad data options or files throw here, before any run starts).
   void load(std::uint64_t seed);
-  // Runs one run into its results file. progress may be null: no console output.
+  // Runs one run into its results file, holding its RunLock (io/run_lock.hpp) meanwhile, so two
+  // processes sharing the folder never train one run at once. A run another process holds is
+  // left to it (status running, "being run by another process"); one another process completed
+  // since the sweep started is read back, not redone. progress may be null: no console output.
   RunOutcome run(const RunSpec& run, SweepProgress* progress);
 
  private:

@@ -161,7 +161,14 @@ RunFile::RunFile(const std::filesystem::path& dir, const RunHeader& header, bool
     std::filesystem::remove(m.final_path, ec);
     require_io(!ec, cat("RunFile(): cannot remove old result (", m.final_path.string(), "): ", ec.message()));
   }
-  m.file = h5::create_file(m.partial, h5::Create::truncate);
+  // An old partial is unlinked, never truncated in place: a reader that holds it open (h5py, a
+  // report) keeps its own view of the old file, and this run gets a new one.
+  require_io(!std::filesystem::is_directory(std::filesystem::symlink_status(m.partial, ec)),
+             cat("RunFile(): cannot create results file (", m.partial.string(),
+                 "): a folder of that name is in the way"));
+  std::filesystem::remove(m.partial, ec);
+  require_io(!ec, cat("RunFile(): cannot remove the old partial (", m.partial.string(), "): ", ec.message()));
+  m.file = h5::create_file(m.partial, h5::Create::exclusive);
   const h5::Object& f = m.file;
   h5::write_attr(f, "schema_version", results_schema_version);
   h5::write_attr(f, "run_id", header.run_id);

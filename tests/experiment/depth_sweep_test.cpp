@@ -2,6 +2,7 @@
 // resumes to the same files, arms are paired, reruns are bit-identical.
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <future>
 #include <filesystem>
 #include <map>
 #include <sstream>
@@ -383,6 +384,69 @@ BOOST_AUTO_TEST_CASE(a_diverging_run_is_recorded_and_the_sweep_goes_on) {
   BOOST_TEST(*lw::read_status(dir / "res/div/d1-relu-w8-xavier-s01.h5.partial") == "diverged");
   BOOST_TEST(*lw::read_status(dir / "res/div/d1-relu-w8-xavier-s02.h5.partial") == "diverged");
   BOOST_TEST(fs::exists(dir / "res/div/summary.csv"));
+}
+
+// A reader (h5py, a report) holding a killed run's .partial open: before, the rerun failed with
+// "Resource temporarily unavailable" and left the partial truncated to 0 bytes. Now the old file
+// is unlinked, not truncated: the reader keeps reading it, the rerun writes a new one.
+BOOST_AUTO_TEST_CASE(a_reader_holding_a_partial_open_neither_blocks_the_rerun_nor_loses_its_view) {
+  lw::test::TempDir dir;
+  const auto args = [&](const std::string& epochs) {
+    return std::vector<std::string>{
+        "--results", (dir / "r").string(), "--experiment", "x", "--depths", "1", "--inits",
+        "uniform", "--width", "8", "--threads", "1", "--data.source", "bars_stripes",
+        "--data.n_examples", "300", "--finetune.epochs", epochs, "--finetune.patience", "0"};
+  };
+  const auto partial = dir / "r/x/d1-sigmoid-w8-uniform-s01.h5.partial";
+  const auto log = dir / "a.txt";
+  lw::test::run_and_kill_when(depth_sweep(), args("100000"), log,
+                              [&] { return contains(lw::test::read_text(log), "finetune epoch 20 "); }, 120);
+  const lw::h5::Object reader = lw::h5::open_file(partial);
+  const auto seen = lw::h5::read_vector<std::int64_t>(lw::h5::open_group(reader, "finetune/epochs"), "epoch");
+  BOOST_TEST_REQUIRE(seen.size() >= 20u);
+  const auto rerun = run_program(depth_sweep(), args("5"), dir / "b.txt");
+  BOOST_TEST(rerun.exit_code == 0, rerun.output);
+  BOOST_TEST(lw::is_complete(dir / "r/x", "d1-sigmoid-w8-uniform-s01"));
+  const auto again = lw::h5::read_vector<std::int64_t>(lw::h5::open_group(reader, "finetune/epochs"), "epoch");
+  BOOST_TEST(again.size() == seen.size());  // the reader's file is intact
+}
+
+// Two sweeps started at once on one folder share the work (RunLock): every run is trained once, by
+// one of them, and the files equal a single sweep's. Before, the loser's create-with-truncate could
+// hit the winner's open file, leaving a "complete" result with an unreadable /finetune.
+BOOST_AUTO_TEST_CASE(two_sweeps_at_once_on_one_folder_share_the_runs_and_write_a_single_sweeps_files) {
+  lw::test::TempDir dir;
+  const auto args = [&](const std::string& results) {
+    return std::vector<std::string>{
+        "--results", (dir / results).string(), "--experiment", "x", "--depths", "1,2", "--inits",
+        "uniform,xavier,ae", "--width", "8", "--threads", "1", "--data.source", "bars_stripes",
+        "--data.n_examples", "300", "--finetune.epochs", "300", "--finetune.patience", "0",
+        "--pretrain.ae.epochs", "100", "--log.every", "5"};
+  };
+  auto first = std::async(std::launch::async,
+                          [&] { return run_program(depth_sweep(), args("shared"), dir / "a.txt"); });
+  auto second = std::async(std::launch::async,
+                           [&] { return run_program(depth_sweep(), args("shared"), dir / "b.txt"); });
+  const auto a = first.get(), b = second.get();
+  BOOST_TEST(a.exit_code == 0, a.output);
+  BOOST_TEST(b.exit_code == 0, b.output);
+  const auto trained = [](const std::string& out) {  // runs this process trained itself
+    std::size_t n = 0;
+    for (std::size_t at = out.find("] complete: test error"); at != std::string::npos;
+         at = out.find("] complete: test error", at + 1))
+      ++n;
+    return n;
+  };
+  BOOST_TEST(trained(a.output) + trained(b.output) == 6u, a.output << "\n----\n" << b.output);
+  const auto rerun = run_program(depth_sweep(), args("shared"), dir / "d.txt");
+  BOOST_TEST(contains(rerun.output, "6 of 6 runs complete, skipped"), rerun.output);
+  const auto single = run_program(depth_sweep(), args("single"), dir / "c.txt");
+  BOOST_TEST_REQUIRE(single.exit_code == 0, single.output);
+  for (const auto& f : lw::test::files_in(dir / "single/x")) {
+    if (f.extension() != ".h5") continue;
+    BOOST_TEST(lw::is_complete(dir / "shared/x", f.stem().string()), f.filename());
+    BOOST_TEST(lw::test::compare_results(f, dir / "shared/x" / f.filename()) == "", f.filename());
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
