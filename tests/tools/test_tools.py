@@ -378,6 +378,22 @@ class ToolsTest(unittest.TestCase):
         self.assertIn(f"{text.name}: unreadable", p.stdout)
         self.assertIn(f"{gone.name}: unreadable", p.stdout)
 
+    def test_folders_made_with_other_options_are_refused_not_averaged(self):
+        # Before: summary A/x B/x averaged runs of different configurations into one row.
+        src = [d["file"] for d in self.runs if d["status"] == "complete"]
+        a = copy_run(src[0], self.tmp / "mixA" / "x" / src[0].name)
+        b = copy_run(src[0], self.tmp / "mixB" / "x" / src[0].name, config={"finetune.learning_rate": 0.05},
+                     root={"seed": 99})
+        for tool in ("summary", "plot"):
+            p = run_tool(tool, a.parent, b.parent, ok=False)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("finetune.learning_rate", p.stderr)
+            self.assertIn(str(a), p.stderr + p.stdout)
+            self.assertNotIn("Traceback", p.stderr)
+        # shards of one sweep differ only in --shard: merged as before
+        c = copy_run(src[0], self.tmp / "mixC" / "x" / src[0].name, config={"shard": "1/2"})
+        run_tool("summary", a.parent, c.parent)
+
     def test_killed_partial_from_writer(self):
         writer = find_exe("lw_write_sample_results")
         if not writer:

@@ -37,6 +37,7 @@ Public API (lwresults.files, .tables, .groups, .errors; everything is re-exporte
   group_keys(table) -> list[str]
   group_summary(runs_or_table) -> pandas.DataFrame  (test error mean/sd over seeds per
                                                [experiment x] arm x depth [x activation x width])
+  check_one_config(runs)      (ToolError when runs a table would average differ in their options)
   experiments_of(runs_or_table) -> list, experiment_name(runs) -> str
   ToolError (a user error), main_guard(fn) (ToolError/OSError -> "prog: error: ..." and exit 2)
   Constants: STATUSES, RUN_COLUMNS, SPEC_FIELDS, EPOCH_FIELDS, STEP_LAYER_FIELDS, STEP_COLUMNS,
@@ -61,10 +62,11 @@ from .files import (EPOCH_FIELDS, PRETRAIN_FIELDS, SCHEMA_VERSIONS, SPEC_FIELDS,
                     read_runs, run_id_of, spec_from_run_id)
 from .tables import (PRETRAIN_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, SUMMARY_FIELDS,  # noqa: E402
                      epoch_table, pretrain_table, run_table, step_table)
-from .groups import (complete_mask, experiment_name, experiments_of, group_keys,  # noqa: E402
-                     group_summary)
+from .groups import (check_one_config, complete_mask, experiment_name, experiments_of,  # noqa: E402
+                     group_keys, group_summary)
 
 __all__ = [
+    "check_one_config",
     "ToolError", "main_guard",
     "find_run_files", "run_id_of", "file_kind", "spec_from_run_id", "read_run", "read_runs",
     "run_table", "epoch_table", "step_table", "pretrain_table",

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .errors import ToolError
 from .tables import run_table
 
 
@@ -68,6 +69,38 @@ def group_summary(runs_or_table):
     cols = keys + ["n_seeds", "test_error_mean", "test_error_sd", "n_not_complete", "not_complete",
                    "missing_seeds"]
     return pd.DataFrame(rows, columns=cols)
+
+
+# /config keys that do not decide a run's numbers, or that name the run within its grid: runs that
+# differ only in these are runs of one configuration (e.g. shards of one sweep in two folders).
+NOT_DECISIVE = {"results", "experiment", "threads", "overwrite", "shard", "blas-kernel", "depths",
+                "inits", "seeds", "activations", "width", "run_hash", "config_hash"}
+
+
+def check_one_config(runs):
+    """Raises ToolError when two complete runs of one experiment that a table would average (same
+    arm, depth, activation, width) were made with different options (/config, apart from
+    NOT_DECISIVE keys and run.*; a key only one file has, from another version, is not compared),
+    naming the option, both values and both files: such runs must be summarised apart."""
+    first = {}  # (experiment, arm, depth, activation, width) -> (run, decisive config)
+    for r in runs:
+        if r["status"] != "complete":
+            continue
+        spec = r["spec"]
+        key = (r["experiment"], spec.get("arm"), spec.get("depth"), spec.get("activation"), spec.get("width"))
+        conf = {k: v for k, v in r["config"].items() if k not in NOT_DECISIVE and not k.startswith("run.")}
+        if key not in first:
+            first[key] = (r, conf)
+            continue
+        other, other_conf = first[key]
+        for k in sorted(set(conf) & set(other_conf)):
+            a, b = conf[k], other_conf[k]
+            same = bool(np.all(a == b)) if hasattr(a, "__len__") and not isinstance(a, str) else a == b
+            if not same:
+                raise ToolError(
+                    f"runs of experiment {r['experiment']}, {spec.get('arm')} depth {spec.get('depth')} were made "
+                    f"with different options: {k} = {b!r} in {other['file']} but {a!r} in {r['file']}; "
+                    f"summarise the folders separately")
 
 
 def experiments_of(runs_or_table):
