@@ -54,6 +54,10 @@ void validate(const DataConfig& c) {
     names += cat(names.empty() ? "" : ", ", s.name);
   }
   if (!known) fail("source", c.source, "known sources are " + names);
+  if ((c.source == "csv" || c.source == "hdf5") && c.path == DataConfig{}.path)
+    fail("path", c.path, cat("is the Fashion-MNIST folder (the default); source ", c.source,
+                             " needs data.path set to its ", c.source == "csv" ? "CSV" : "HDF5",
+                             " training file"));
   // Counts are unsigned: "-5" on the command line wraps to a huge number; name it as given.
   const auto count = [&](const std::string& option, arma::uword v) {
     if (v > (arma::uword(1) << 48))

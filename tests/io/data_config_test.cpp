@@ -64,6 +64,9 @@ BOOST_AUTO_TEST_CASE(validate_names_the_option_the_value_and_what_is_allowed) {
   bad([](lw::DataConfig& c) { c.noise = 0.9; }, {"data.noise", "0.9"});
   bad([](lw::DataConfig& c) { c.blob_std = 0; }, {"data.blob_std"});
   bad([](lw::DataConfig& c) { c.image_size = 1; }, {"data.image_size", "1"});
+  // csv and hdf5 without data.path: before, "read_csv(): cannot open /usr/share/datasets/fashion-mnist".
+  bad([](lw::DataConfig& c) { c.source = "csv"; }, {"data.path", "Fashion-MNIST folder", "CSV training file"});
+  bad([](lw::DataConfig& c) { c.source = "hdf5"; }, {"data.path", "HDF5 training file"});
 }
 
 BOOST_AUTO_TEST_SUITE_END()
