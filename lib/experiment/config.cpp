@@ -279,7 +279,7 @@ void validate_for_data(const ExperimentConfig& c, const Split& split) {
           cat("--finetune.batch_size: larger than the training set (", c.finetune.train.batch_size,
               " > ", n_train, " examples)"));
   for (const auto& arm : parse_name_list("inits", c.inits)) {
-    if (!has_scheme(arm)) continue;
+    if (!has_scheme(arm) || find_scheme(arm).closed_form) continue;  // closed form: no batches
     const SchemeOptions options(find_scheme(arm), c.pretrain.options);
     const long batch = options.integer("batch_size");
     require(static_cast<arma::uword>(batch) <= n_train,

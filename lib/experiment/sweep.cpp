@@ -32,7 +32,10 @@ extern "C" void on_stop_signal(int sig) {
 void catch_stop_signals() {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
-  std::signal(SIGHUP, on_stop_signal);  // a closed terminal or ssh session
+  // A closed terminal or ssh session, unless SIGHUP is ignored (nohup): then it stays ignored.
+  struct sigaction old {};
+  if (sigaction(SIGHUP, nullptr, &old) == 0 && old.sa_handler != SIG_IGN)
+    std::signal(SIGHUP, on_stop_signal);
 }
 
 }  // namespace
@@ -234,7 +237,10 @@ std::size_t set_aside_unreadable(const SweepPlan& s) {
     auto aside = std::filesystem::path(file.string() + ".unreadable");
     for (int n = 2; std::filesystem::exists(aside) || std::filesystem::is_symlink(aside); ++n)
       aside = file.string() + ".unreadable-" + std::to_string(n);
-    std::filesystem::rename(file, aside);
+    std::error_code ec;
+    std::filesystem::rename(file, aside, ec);
+    if (ec == std::errc::no_such_file_or_directory) continue;  // another sweep set it aside first
+    if (ec) throw std::filesystem::filesystem_error("cannot set aside an unreadable result", file, aside, ec);
     std::cerr << s.program << ": " << file.string() << " is not a readable complete result (" << *why
               << "): moved aside to " << aside.filename().string() << "; the run is redone\n";
     ++moved;
@@ -280,7 +286,9 @@ void SweepRecords::refresh(const SweepPlan& s) {
   for (std::size_t i = 0; i < s.runs.size(); ++i) {
     if (by_run[i] && by_run[i]->status == RunStatus::complete) continue;
     const auto& run = s.runs[i];
-    if (!is_complete(s.dir, run.run_id)) continue;
+    // Only a result made with these options: never one of another configuration.
+    if (!is_complete(s.dir, run.run_id) || read_run_hash(results_path(s.dir, run.run_id)) != hash_of(s, run))
+      continue;
     try {
       const auto file = results_path(s.dir, run.run_id);
       by_run[i] = RunOutcome{.status = RunStatus::complete, .summary = read_summary(file),

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "layerwise/core/check.hpp"
 #include "layerwise/io/datasets.hpp"
 #include "layerwise/io/results.hpp"
 #include "layerwise/io/run_lock.hpp"
@@ -29,9 +30,15 @@ RunOutcome RunWorker::run(const RunSpec& run, SweepProgress* progress) {
   if (!lock)
     return RunOutcome{.status = RunStatus::running, .summary = {},
                       .message = "being run by another process; left to it", .file = partial_path(dir, run.run_id)};
-  if (!cfg_.overwrite && is_complete(dir, run.run_id))
+  if (!cfg_.overwrite && is_complete(dir, run.run_id)) {  // completed since the sweep started
+    if (read_run_hash(file) != run_hash(run_config(cfg_, run, effective_)))
+      return RunOutcome{.status = RunStatus::failed, .summary = {},
+                        .message = cat("another process completed ", file.string(),
+                                       " with other options (run_hash differs); use another --experiment"),
+                        .file = file};
     return RunOutcome{.status = RunStatus::complete, .summary = read_summary(file),
                       .message = "by another process", .file = file};
+  }
   load(run.seed);
   return run_one(cfg_, run, split_, effective_, command_line_, progress, stop_);
 }

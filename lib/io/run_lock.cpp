@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdint>
 #include <cstring>
 
@@ -12,7 +13,8 @@
 namespace lw {
 namespace {
 
-// FNV-1a 64 of the run id, folded to an offset below 2^40 (collisions: a run waits for another).
+// FNV-1a 64 of the run id, folded to an offset below 2^40. Two run ids of one folder sharing an
+// offset (odds about n^2 / 2^41 for n runs) would make one be left to the holder of the other.
 off_t offset_of(const std::string& run_id) {
   std::uint64_t h = 0xcbf29ce484222325ull;
   for (const unsigned char c : run_id) {
@@ -38,10 +40,18 @@ std::optional<RunLock> RunLock::try_take(const std::filesystem::path& dir, const
   range.l_len = 1;
   if (::fcntl(fd, F_OFD_SETLK, &range) == 0) return RunLock(fd);
   const int error = errno;
-  ::close(fd);
-  require_io(error == EAGAIN || error == EACCES,
-             cat("RunLock: cannot lock ", path.string(), " for ", run_id, ": ", std::strerror(error)));
-  return std::nullopt;
+  if (error == EAGAIN || error == EACCES) {  // held by another
+    ::close(fd);
+    return std::nullopt;
+  }
+  // A file system without locks (some NFS, CIFS, Lustre without flock): go on unlocked, once said.
+  static bool warned = false;
+  if (!warned) {
+    warned = true;
+    std::fprintf(stderr, "warning: %s cannot be locked (%s): runs are not protected from a second "
+                 "sweep on this folder\n", path.c_str(), std::strerror(error));
+  }
+  return RunLock(fd);
 }
 
 RunLock::RunLock(RunLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }

@@ -6,7 +6,9 @@
 // The lock of a run is an open-file-description lock (fcntl F_OFD_SETLK) on one byte of
 // <dir>/.run_locks, at an offset from a hash of the run id. The kernel drops it when the holder
 // closes the file or ends, however it ends (a SIGKILL, a crash): a lock never outlives its
-// process, and nothing needs cleaning up. Linux only (F_OFD_SETLK, 3.15 and later).
+// process, and nothing needs cleaning up. Linux only (F_OFD_SETLK, 3.15 and later). On a file
+// system that cannot lock (some NFS, CIFS, Lustre mounts) a warning is printed once and runs go
+// on unprotected.
 #include <filesystem>
 #include <optional>
 #include <string>

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <iomanip>
 #include <ostream>
 #include <type_traits>
@@ -215,16 +216,18 @@ TrainConfig SchemeContext<T>::train_config(arma::uword n_train) const {
 }
 
 template <class T>
-TrainResult SchemeContext<T>::closed_form(double train_loss, double valid_loss,
-                                          double wall_time_s) const {
-  TrainResult result;
-  result.epochs.push_back(EpochMetrics{.epoch = 0,
-                                       .train_loss = train_loss,
-                                       .train_error = nan_value,
-                                       .valid_loss = valid_loss,
-                                       .valid_error = nan_value,
-                                       .wall_time_s = wall_time_s});
+TrainResult SchemeContext<T>::closed_form(const std::function<std::pair<double, double>()>& fit) const {
   for (Observer<T>* o : observers) o->on_phase_begin(phase());
+  const auto start = std::chrono::steady_clock::now();
+  const auto [train_loss, valid_loss] = fit();
+  TrainResult result;
+  result.epochs.push_back(EpochMetrics{
+      .epoch = 0,
+      .train_loss = train_loss,
+      .train_error = nan_value,
+      .valid_loss = valid_loss,
+      .valid_error = nan_value,
+      .wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
   for (Observer<T>* o : observers) o->on_epoch_end(result.epochs.back());
   for (Observer<T>* o : observers) o->on_phase_end(phase(), result);
   return result;

@@ -22,8 +22,9 @@
 //   {"pretrain.dae.corruption": "0.3"}.
 //
 // A scheme without a training loop (closed form: PCA, a data-driven rescaling) sets
-// Scheme::closed_form, ignores epochs, batch_size and the optimizer, and returns
-// ctx.closed_form(...) as its train: one reported "epoch", seen by the observers as a phase.
+// Scheme::closed_form, ignores epochs, batch_size and the optimizer, and fits the layer inside
+// ctx.closed_form(fit), whose result is its train: one reported "epoch", seen by the observers as
+// a phase.
 //
 // Adding a scheme, in this tree: one file lib/pretrain/schemes/<name>.cpp defining
 //   namespace lw::builtin { Scheme <name>() { return make_scheme(Scheme{...}, fn); } }
@@ -133,10 +134,11 @@ struct SchemeContext {
   // no early stopping, restore_best off, monitor valid_loss.
   TrainConfig train_config(arma::uword n_train) const;
   PhaseInfo phase() const { return {"pretrain", layer, options.scheme()}; }
-  // For a closed-form scheme: tells the observers of its one phase and one epoch (the fit's
-  // objective on the training set and, NaN if none, on the validation set), as train() would, and
-  // returns that as the layer's TrainResult.
-  TrainResult closed_form(double train_loss, double valid_loss, double wall_time_s) const;
+  // For a closed-form scheme, as train() would: tells the observers its phase begins, runs fit()
+  // (which computes the layer and returns its objective on the training set and on the
+  // validation set, NaN if none), then reports that as the phase's one epoch, timed, and the
+  // phase's end. Returns the layer's TrainResult.
+  TrainResult closed_form(const std::function<std::pair<double, double>()>& fit) const;
   TrainHooks<T> hooks() const { return {observers, {}, stop_requested}; }
 };
 

@@ -14,16 +14,18 @@ double residual(const arma::Mat<T>& X, const arma::Mat<T>& V, const arma::Col<T>
 template <class T>
 lw::SchemeResult<T> pretrain_pca(const lw::LayerTask<T>& task, const lw::SchemeContext<T>& ctx) {
   lw::DenseLayer<T> layer = lw::initial_encoder(task, ctx);
-  const arma::Col<T> mean = arma::mean(task.X, 1);
-  arma::Col<T> values;
-  arma::Mat<T> vectors;  // ascending eigenvalues
-  arma::eig_sym(values, vectors, arma::Mat<T>(arma::cov(task.X.t())));
-  const arma::uword k = std::min(task.fan_out, task.fan_in());
-  const arma::Mat<T> V = vectors.tail_cols(k);
-  layer.W.rows(0, k - 1) = static_cast<T>(ctx.options.real("gain")) * arma::flipud(V.t());
-  layer.b = -layer.W * mean;
-  const double valid = task.X_valid ? residual(*task.X_valid, V, mean) : lw::nan_value;
-  lw::TrainResult fit = ctx.closed_form(residual(task.X, V, mean), valid, 0);
+  lw::TrainResult fit = ctx.closed_form([&] {  // the fit, timed and reported as one epoch
+    const arma::Col<T> mean = arma::mean(task.X, 1);
+    arma::Col<T> values;
+    arma::Mat<T> vectors;  // ascending eigenvalues
+    arma::eig_sym(values, vectors, arma::Mat<T>(arma::cov(task.X.t())));
+    const arma::uword k = std::min(task.fan_out, task.fan_in());
+    const arma::Mat<T> V = vectors.tail_cols(k);
+    layer.W.rows(0, k - 1) = static_cast<T>(ctx.options.real("gain")) * arma::flipud(V.t());
+    layer.b = -layer.W * mean;
+    const double valid = task.X_valid ? residual(*task.X_valid, V, mean) : lw::nan_value;
+    return std::pair{residual(task.X, V, mean), valid};
+  });
   return {std::move(layer), std::move(fit)};
 }
 

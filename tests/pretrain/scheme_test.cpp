@@ -42,16 +42,18 @@ lw::SchemeResult<T> pretrain_toy(const lw::LayerTask<T>& task, const lw::SchemeC
 template <class T>
 lw::SchemeResult<T> pretrain_rescaled(const lw::LayerTask<T>& task, const lw::SchemeContext<T>& ctx) {
   lw::DenseLayer<T> layer = lw::initial_encoder(task, ctx);
-  const arma::Mat<T> Z = layer.W * task.X;
-  const arma::Col<T> sd = arma::stddev(Z, 0, 1);
-  for (arma::uword j = 0; j < layer.W.n_rows; ++j)
-    if (sd(j) > 0) layer.W.row(j) /= sd(j);
-  layer.b = -layer.W * arma::Col<T>(arma::mean(task.X, 1));
   const auto spread = [&](const arma::Mat<T>& X) {  // mean (variance - 1)^2 over the units
     const arma::Mat<T> A = layer.W * X;
     return static_cast<double>(arma::mean(arma::square(arma::var(A, 0, 1) - T(1))));
   };
-  lw::TrainResult fit = ctx.closed_form(spread(task.X), task.X_valid ? spread(*task.X_valid) : lw::nan_value, 0);
+  lw::TrainResult fit = ctx.closed_form([&] {
+    const arma::Mat<T> Z = layer.W * task.X;
+    const arma::Col<T> sd = arma::stddev(Z, 0, 1);
+    for (arma::uword j = 0; j < layer.W.n_rows; ++j)
+      if (sd(j) > 0) layer.W.row(j) /= sd(j);
+    layer.b = -layer.W * arma::Col<T>(arma::mean(task.X, 1));
+    return std::pair{spread(task.X), task.X_valid ? spread(*task.X_valid) : lw::nan_value};
+  });
   return {std::move(layer), std::move(fit)};
 }
 

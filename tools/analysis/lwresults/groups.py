@@ -73,8 +73,9 @@ def group_summary(runs_or_table):
 
 # /config keys that do not decide a run's numbers, or that name the run within its grid: runs that
 # differ only in these are runs of one configuration (e.g. shards of one sweep in two folders).
-NOT_DECISIVE = {"results", "experiment", "threads", "overwrite", "shard", "blas-kernel", "depths",
-                "inits", "seeds", "activations", "width", "run_hash", "config_hash"}
+# The same list as run_hash's exclusions (lib/experiment/run.cpp).
+NOT_DECISIVE = {"results", "experiment", "threads", "overwrite", "shard", "depths", "inits", "seeds",
+                "activations", "width", "run_hash", "config_hash"}
 
 
 def check_one_config(runs):
