@@ -49,24 +49,25 @@ struct PhaseSpy final : Observer<float> {
 }  // namespace
 
 std::vector<std::string> check_scheme(std::string_view name) {
+  if (!has_scheme(name)) {
+    std::string known;
+    for (const auto& s : schemes()) known += (known.empty() ? "" : ", ") + s.name;
+    return {cat("scheme ", name, ": not registered (known: ", known, ")")};
+  }
+  return check_scheme(find_scheme(name));
+}
+
+std::vector<std::string> check_scheme(const Scheme& scheme) {
+  const std::string& name = scheme.name;
   std::vector<std::string> problems;
   const auto fail = [&](const auto&... parts) { problems.push_back(cat("scheme ", name, ": ", parts...)); };
-  if (!has_scheme(name)) {
-    fail("not registered (known: ", [] {
-      std::string known;
-      for (const auto& s : schemes()) known += (known.empty() ? "" : ", ") + s.name;
-      return known;
-    }(), ")");
-    return problems;
-  }
-  const Scheme& scheme = find_scheme(name);
   const SchemeOptions options(scheme);
   if (scheme.summary.empty()) fail("no summary");
   for (const auto& o : scheme.options)
     if (o.help.empty()) fail("option ", o.key, " has no help");
   std::ostringstream listing;
   write_scheme_list(listing);
-  if (listing.str().find(cat("pretrain.", name, ".epochs = 5")) == std::string::npos)
+  if (has_scheme(name) && listing.str().find(cat("pretrain.", name, ".epochs = 5")) == std::string::npos)
     fail("--list-schemes does not show pretrain.", name, ".epochs = 5");
 
   const Patterns train = bars_and_stripes(384, 1), valid = bars_and_stripes(128, 2);

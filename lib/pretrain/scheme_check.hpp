@@ -23,8 +23,15 @@
 #include <string_view>
 #include <vector>
 
+namespace lw {
+struct Scheme;
+}
+
 namespace lw::testing {
 
+// The registered scheme of that name ("not registered" when there is none).
 std::vector<std::string> check_scheme(std::string_view name);
+// Any scheme, registered or not (the listing is checked for a registered one).
+std::vector<std::string> check_scheme(const Scheme& scheme);
 
 }  // namespace lw::testing
