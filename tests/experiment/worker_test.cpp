@@ -12,24 +12,35 @@
 
 #include "support/temp_dir.hpp"
 
+namespace {
+
+// One epoch on 200 bars and stripes, results under `results`/`experiment`.
+lw::ExperimentConfig tiny_config(const std::filesystem::path& results, const std::string& experiment) {
+  lw::ExperimentConfig cfg;
+  cfg.results = results.string();
+  cfg.experiment = experiment;
+  cfg.data.source = "bars_stripes";
+  cfg.data.n_examples = 200;
+  cfg.finetune.train.epochs = 1;
+  return cfg;
+}
+
+// d1-sigmoid-w4-xavier-s02
+lw::RunSpec xavier_run() {
+  lw::RunSpec run{.run_id = {}, .depth = 1, .arm = "xavier", .pretrained = false,
+                  .activation = "sigmoid", .width = 4, .seed = 2};
+  run.run_id = lw::canonical_run_id(run);
+  return run;
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_SUITE(experiment_worker)
 
 BOOST_AUTO_TEST_CASE(a_worker_runs_a_run_into_its_results_file) {
   lw::test::TempDir dir;
-  lw::ExperimentConfig cfg;
-  cfg.results = dir.path().string();
-  cfg.experiment = std::string("worker_test");
-  cfg.data.source = "bars_stripes";
-  cfg.data.n_examples = 200;
-  cfg.finetune.train.epochs = 1;
-  lw::RunSpec run{.run_id = {},
-                  .depth = 1,
-                  .arm = "xavier",
-                  .pretrained = false,
-                  .activation = "sigmoid",
-                  .width = 4,
-                  .seed = 2};
-  run.run_id = lw::canonical_run_id(run);
+  const lw::ExperimentConfig cfg = tiny_config(dir.path(), "worker_test");
+  const lw::RunSpec run = xavier_run();
   lw::RunWorker worker(cfg, {}, "worker_test", nullptr);
   const lw::RunOutcome out = worker.run(run, nullptr);
   BOOST_TEST((out.status == lw::RunStatus::complete), out.message);
@@ -42,15 +53,8 @@ BOOST_AUTO_TEST_CASE(a_worker_runs_a_run_into_its_results_file) {
 // completed meanwhile is read back, but only if made with the same options (run_hash).
 BOOST_AUTO_TEST_CASE(runs_another_process_holds_or_completed_are_not_redone_or_mixed_in) {
   lw::test::TempDir dir;
-  lw::ExperimentConfig cfg;
-  cfg.results = dir.path().string();
-  cfg.experiment = std::string("shared");
-  cfg.data.source = "bars_stripes";
-  cfg.data.n_examples = 200;
-  cfg.finetune.train.epochs = 1;
-  lw::RunSpec run{.run_id = {}, .depth = 1, .arm = "xavier", .pretrained = false,
-                  .activation = "sigmoid", .width = 4, .seed = 2};
-  run.run_id = lw::canonical_run_id(run);
+  const lw::ExperimentConfig cfg = tiny_config(dir.path(), "shared");
+  const lw::RunSpec run = xavier_run();
   {
     const auto held = lw::RunLock::try_take(lw::experiment_dir(cfg), run.run_id);  // "another process"
     BOOST_TEST_REQUIRE(held.has_value());
