@@ -43,7 +43,10 @@ std::vector<SummaryRow> summarize(const std::vector<RunSpec>& runs,
     if (row.n_seeds > 0) {
       const double n = row.n_seeds;
       row.test_error_mean = sum / n;
-      row.test_error_sd = n > 1 ? std::sqrt(std::max(0.0, (sq - sum * sum / n) / (n - 1))) : 0.0;
+      // The sample sd of one value is undefined: NaN, not 0 (a table showing "+- 0.00" claims a
+      // spread of zero that nobody measured).
+      row.test_error_sd =
+          n > 1 ? std::sqrt(std::max(0.0, (sq - sum * sum / n) / (n - 1))) : std::nan("");
       row.epochs_mean = epochs / n;
       row.wall_time_mean_s = wall / n;
     } else {
@@ -65,9 +68,11 @@ std::string format_summary(const std::vector<SummaryRow>& rows) {
   out += line;
   for (const auto& r : rows) {
     char err[64];
-    if (r.n_seeds > 0)
+    if (r.n_seeds > 1)
       std::snprintf(err, sizeof err, "%.2f +- %.2f", 100 * r.test_error_mean,
                     100 * r.test_error_sd);
+    else if (r.n_seeds == 1)
+      std::snprintf(err, sizeof err, "%.2f", 100 * r.test_error_mean);
     else
       std::snprintf(err, sizeof err, "-");
     std::snprintf(line, sizeof line, "%-16s %-10s %6ld %5ld  %-18s %6d %9.1f  %.1f%s\n",

@@ -17,7 +17,7 @@ struct SummaryRow {
   long depth = 0, width = 0;
   int n_seeds = 0;           // complete runs
   int n_not_complete = 0;    // diverged, failed or interrupted
-  double test_error_mean = 0, test_error_sd = 0;  // fractions; sd 0 for one seed
+  double test_error_mean = 0, test_error_sd = 0;  // fractions; sd NaN for one seed
   double epochs_mean = 0, wall_time_mean_s = 0;
 };
 

@@ -143,7 +143,41 @@ struct RunFile::Impl {
     finetune.close();
     file.close();
   }
+  // After a failed write (a full disk): every handle closed, errors ignored, so that the file can
+  // be opened afresh.
+  void abandon() noexcept {
+    epoch_series.clear();
+    step_series.clear();
+    const auto quietly = [](auto& object) {
+      try {
+        object.close();
+      } catch (...) {
+      }
+    };
+    for (h5::Series* s : {&epoch_epoch, &epoch_grad, &step_step, &step_epoch, &step_loss, &pretrain_epoch, &pretrain_loss,
+                         &pretrain_valid_loss})
+      quietly(*s);
+    for (h5::Object* o : {&pretrain_layer, &pretrain, &finetune, &file}) quietly(*o);
+  }
 };
+
+namespace {
+
+// A failed run's status, written into a file that its writer could not finish (the disk filled
+// up): reopened, so that only the status attribute is written, which needs no new space (the file
+// already holds a status string of the same kind). Best effort: false if even that fails.
+bool record_status(const std::filesystem::path& file, RunStatus status) noexcept {
+  try {
+    h5::Object f = h5::open_file(file, true);
+    h5::write_attr(f, "status", to_string(status));
+    f.close();
+    return read_status(file) == to_string(status);
+  } catch (...) {
+    return false;
+  }
+}
+
+}  // namespace
 
 RunFile::RunFile(const std::filesystem::path& dir, const RunHeader& header, bool overwrite)
     : impl_(std::make_unique<Impl>()) {
@@ -187,11 +221,17 @@ RunFile::RunFile(const std::filesystem::path& dir, const RunHeader& header, bool
 
 RunFile::~RunFile() {
   if (!impl_ || impl_->finished) return;
+  Impl& m = *impl_;
+  const RunStatus final_status = m.status == RunStatus::running ? RunStatus::failed : m.status;
   try {
-    impl_->write_pending_steps();  // the rows so far are true; the status says the run failed
-    if (impl_->status == RunStatus::running) set_status(RunStatus::failed);
-    impl_->close_all();
+    m.write_pending_steps();  // the rows so far are true; the status says the run failed
+    set_status(final_status);
+    m.close_all();
   } catch (...) {  // a destructor must not throw; the file stays .partial
+    // A write failed (a full disk, EFBIG, EIO): the rows not yet flushed are lost, the status is
+    // still written if anything can be, so that the file does not say "running".
+    m.abandon();
+    record_status(m.partial, final_status);
   }
 }
 

@@ -80,7 +80,10 @@ BOOST_AUTO_TEST_CASE(a_full_disk_fails_the_run_keeps_finished_ones_and_a_rerun_c
   BOOST_TEST(status("d1-sigmoid-w16-uniform-s01.h5") == "complete");
   BOOST_TEST(status("d1-sigmoid-w16-dae-s01.h5") == "complete");
   BOOST_TEST(!fs::exists(dir / "b/f/d2-sigmoid-w16-uniform-s01.h5"));  // never renamed to look complete
-  BOOST_TEST(status("d2-sigmoid-w16-uniform-s01.h5.partial") != "complete");
+  // Failed, and says so if HDF5 can still open it (a flush that stopped half-way can leave a
+  // superblock that claims more bytes than the disk took: "truncated file"); never "running".
+  const std::string broken = status("d2-sigmoid-w16-uniform-s01.h5.partial");
+  BOOST_TEST((broken == "failed" || broken == "unreadable"), broken);
   BOOST_TEST(!fs::exists(dir / "b/f/d2-sigmoid-w16-dae-s01.h5.partial"));  // the sweep stopped there
   // With room again, a rerun redoes the broken run and the rest.
   const auto rerun = run_program(depth_sweep(), grid(dir / "b"), dir / "c.txt");
@@ -88,6 +91,17 @@ BOOST_AUTO_TEST_CASE(a_full_disk_fails_the_run_keeps_finished_ones_and_a_rerun_c
   BOOST_TEST(contains(rerun.output, "2 of 4 runs complete, skipped"), rerun.output);
   for (const char* name : {"d1-sigmoid-w16-uniform-s01.h5", "d1-sigmoid-w16-dae-s01.h5", "d2-sigmoid-w16-uniform-s01.h5", "d2-sigmoid-w16-dae-s01.h5"})
     BOOST_TEST(lw::test::compare_results(dir / "whole/f" / name, dir / "b/f" / name) == "", name);
+}
+
+// The disk full from the first flush on: the file's status is rewritten in place, so the partial
+// says "failed" (before, it said "running", as if a sweep were still writing it).
+BOOST_AUTO_TEST_CASE(a_run_that_fails_for_lack_of_space_says_failed_not_running) {
+  lw::test::TempDir dir;
+  const auto r = run_with_file_size_limit(30 * 1024, grid(dir / "b"), dir / "b.txt");
+  BOOST_TEST(r.exit_code == 1, r.output);
+  BOOST_TEST(contains(r.output, "File too large"), r.output);
+  BOOST_TEST(lw::read_status(dir / "b/f/d1-sigmoid-w16-uniform-s01.h5.partial").value_or("unreadable") ==
+             "failed");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -227,7 +227,7 @@ class ToolsTest(unittest.TestCase):
         for d in self.runs:
             if d["status"] == "complete":
                 groups.setdefault((d["arm"], d["depth"]), []).append(d["test_error"])
-        return {k: (np.mean(v), np.std(v, ddof=1) if len(v) > 1 else 0.0, len(v)) for k, v in groups.items()}
+        return {k: (np.mean(v), np.std(v, ddof=1) if len(v) > 1 else math.nan, len(v)) for k, v in groups.items()}
 
     def test_summary_numbers_equal_direct(self):
         exp = self.expected_groups()
@@ -239,11 +239,14 @@ class ToolsTest(unittest.TestCase):
             mean, sd, n = exp[(r["arm"], int(r["depth"]))]
             self.assertEqual(int(r["n_seeds"]), n)
             self.assertTrue(math.isclose(float(r["test_error_mean"]), mean, rel_tol=1e-12))
-            self.assertTrue(math.isclose(float(r["test_error_sd"]), sd, rel_tol=1e-9, abs_tol=1e-15))
+            if n == 1:  # the sd of one value is undefined (was 0, shown "+- 0.00")
+                self.assertTrue(math.isnan(float(r["test_error_sd"])), r)
+            else:
+                self.assertTrue(math.isclose(float(r["test_error_sd"]), sd, rel_tol=1e-9, abs_tol=1e-15))
         for fmt in ("markdown", "text"):
             text = run_tool("summary", self.res, "--format", fmt).stdout
             for (arm, depth), (mean, sd, n) in exp.items():
-                want = f"{100 * mean:.2f} +- {100 * sd:.2f}"
+                want = f"{100 * mean:.2f}" + ("" if n == 1 else f" +- {100 * sd:.2f}")
                 line = [ln for ln in text.splitlines() if want in ln and arm in ln]
                 self.assertTrue(line, f"{fmt}: no line with {arm} d{depth} {want}:\n{text}")
         self.assertIn("| arm | depth |", run_tool("summary", self.res).stdout)
@@ -343,6 +346,7 @@ class ToolsTest(unittest.TestCase):
             p = run_tool("summary", bad, "--format", fmt)
             self.assertIn("x.h5: unreadable", p.stdout)
             self.assertIn(f"{pid} (diverged)", p.stdout)
+            self.assertNotIn("+-", p.stdout)  # one seed: the mean alone (was "+- 0.00")
         p = run_tool("plot", bad, "--out", self.tmp / "bad_fig")
         self.assertIn("unreadable", p.stderr)
         self.assertTrue((self.tmp / "bad_fig" / "test_error_vs_depth.png").is_file())

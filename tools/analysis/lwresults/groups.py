@@ -33,7 +33,7 @@ def complete_mask(table):
 def group_summary(runs_or_table):
     """Per [experiment x] arm x depth (x activation x width if they vary; experiment if there is
     more than one): n_seeds (complete runs, complete_mask()), test error mean and sample sd (ddof 1;
-    0 for one seed; NaN for none), as fractions, and the runs that are not complete
+    NaN for one seed or none), as fractions, and the runs that are not complete
     (`not_complete`: "run_id (status)", ...; a complete .partial shows as "complete but .partial")
     and the seeds missing from the group (`missing_seeds`: seeds present in some group of the same
     experiment but absent here). Every run file counts: two files of one run id (see read_runs())
@@ -58,7 +58,7 @@ def group_summary(runs_or_table):
         row = dict(zip(keys, key))
         row["n_seeds"] = n
         row["test_error_mean"] = float(np.mean(errs)) if n else math.nan
-        row["test_error_sd"] = float(np.std(errs, ddof=1)) if n > 1 else (0.0 if n == 1 else math.nan)
+        row["test_error_sd"] = float(np.std(errs, ddof=1)) if n > 1 else math.nan  # one value: undefined
         bad = g[~g["_ok"]]
         row["n_not_complete"] = len(bad)
         row["not_complete"] = ", ".join(f"{a} ({b})" for a, b in zip(bad["run_id"], bad["status"]))
