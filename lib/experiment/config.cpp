@@ -1,6 +1,9 @@
 #include "layerwise/experiment/config.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <sstream>
 #include <vector>
@@ -262,8 +265,34 @@ po::options_description describe_scheme_options(std::map<std::string, std::strin
 
 namespace lw {
 
+double run_memory_lower_bound(const ExperimentConfig& cfg, long depth, long width, arma::uword n_features,
+                              arma::uword n_classes) {
+  const double w = static_cast<double>(width);
+  const double parameters = (static_cast<double>(n_features) + 1) * w +
+                            static_cast<double>(depth - 1) * (w + 1) * w +
+                            (w + 1) * static_cast<double>(n_classes);
+  return 3 * parameters * (cfg.precision == "float64" ? 8.0 : 4.0);
+}
+
+double physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0.0;
+}
+
 void validate_for_data(const ExperimentConfig& c, const Split& split) {
   const arma::uword n_train = split.train.X.n_cols;
+  if (const double ram = physical_memory_bytes(); ram > 0) {
+    const auto depths = parse_int_list("depths", c.depths);
+    const long depth = *std::max_element(depths.begin(), depths.end());
+    for (long width : parse_int_list("width", c.widths)) {
+      const double need = run_memory_lower_bound(c, depth, width, split.info.n_features, split.info.n_classes);
+      char gb[64];
+      std::snprintf(gb, sizeof gb, "%.3g GB, but this machine has %.3g GB", need / 1e9, ram / 1e9);
+      require(need < ram, cat("--width ", width, ": a depth-", depth, " network of that width on ",
+                              split.info.n_features, " features needs at least ", gb,
+                              " (parameters, gradients and the best weights, ", c.precision, ")"));
+    }
+  }
   require(split.train.X.n_rows > 0,
           cat("--data.source ", c.data.source, ": the data has no features (", c.data.path, ")"));
   if (c.finetune.max_shift > 0) {
@@ -278,9 +307,26 @@ void validate_for_data(const ExperimentConfig& c, const Split& split) {
   require(c.finetune.train.batch_size <= n_train,
           cat("--finetune.batch_size: larger than the training set (", c.finetune.train.batch_size,
               " > ", n_train, " examples)"));
+  // What each scheme's layers will be given: refused here, not after the first runs.
+  const auto depths = parse_int_list("depths", c.depths);
+  SchemeInputs inputs{.depth = static_cast<std::size_t>(*std::max_element(depths.begin(), depths.end())),
+                      .data_min = split.train.X.n_elem ? static_cast<double>(split.train.X.min()) : 0.0,
+                      .data_max = split.train.X.n_elem ? static_cast<double>(split.train.X.max()) : 0.0};
   for (const auto& arm : parse_name_list("inits", c.inits)) {
-    if (!has_scheme(arm) || find_scheme(arm).closed_form) continue;  // closed form: no batches
-    const SchemeOptions options(find_scheme(arm), c.pretrain.options);
+    if (!has_scheme(arm)) continue;
+    const Scheme& scheme = find_scheme(arm);
+    const SchemeOptions options(scheme, c.pretrain.options);
+    if (scheme.check_inputs)
+      for (const auto& act : parse_name_list("activations", c.activations)) {
+        inputs.act = parse_activation(act);
+        try {
+          scheme.check_inputs(options, inputs);
+        } catch (const std::exception& e) {
+          throw std::invalid_argument(cat("--inits ", arm, " with --activations ", act, " on --data.source ",
+                                          c.data.source, ": ", e.what()));
+        }
+      }
+    if (scheme.closed_form) continue;  // closed form: no batches
     const long batch = options.integer("batch_size");
     require(static_cast<arma::uword>(batch) <= n_train,
             cat("--", options.dotted("batch_size"), ": larger than the training set (", batch,

@@ -91,8 +91,17 @@ void validate(const ExperimentConfig& cfg);
 void validate_experiment_name(const std::string& name);
 // What can only be checked once the data is loaded, before any results file: features at all; no
 // batch size (fine-tuning, or a pretrained arm's pretrain.<scheme>.batch_size) beyond the
-// training examples; finetune.max_shift only on images, and smaller than them.
+// training examples; finetune.max_shift only on images, and smaller than them; every pretrained
+// arm's Scheme::check_inputs for each activation (e.g. cross-entropy autoencoders on inputs
+// outside [0, 1], rbm without sigmoid units); the largest network's parameters fit in memory.
 void validate_for_data(const ExperimentConfig& cfg, const Split& split);
+
+// A lower bound on the memory one run of this shape takes: its parameters, their gradients and
+// the best weights kept for early stopping (3 copies), in the run's precision. Bytes.
+double run_memory_lower_bound(const ExperimentConfig& cfg, long depth, long width, arma::uword n_features,
+                              arma::uword n_classes);
+// The machine's physical memory in bytes (sysconf), 0 if unknown.
+double physical_memory_bytes();
 
 }  // namespace lw
 

@@ -1,6 +1,8 @@
 #include "layerwise/experiment/worker.hpp"
 
 #include <cstdio>
+#include <new>
+#include <stdexcept>
 
 #include "layerwise/core/check.hpp"
 #include "layerwise/io/datasets.hpp"
@@ -40,7 +42,19 @@ RunOutcome RunWorker::run(const RunSpec& run, SweepProgress* progress) {
                       .message = "by another process", .file = file};
   }
   load(run.seed);
-  return run_one(cfg_, run, split_, effective_, command_line_, progress, stop_);
+  try {
+    return run_one(cfg_, run, split_, effective_, command_line_, progress, stop_);
+  } catch (const std::bad_alloc&) {  // "std::bad_alloc" alone names nothing
+    char sizes[96];
+    std::snprintf(sizes, sizeof sizes, "at least %.3g GB of this machine's %.3g GB",
+                  run_memory_lower_bound(cfg_, run.depth, run.width, split_.info.n_features,
+                                         split_.info.n_classes) / 1e9,
+                  physical_memory_bytes() / 1e9);
+    throw std::runtime_error(cat("out of memory in run ", run.run_id, " (", partial_path(dir, run.run_id).string(),
+                                 " is kept, status failed): a depth-", run.depth, " network of width ", run.width,
+                                 " on ", split_.info.n_features, " features needs ", sizes,
+                                 ", plus the data and the batches; try a smaller --width or fewer processes"));
+  }
 }
 
 std::string describe_outcome(const RunOutcome& outcome) {

@@ -1,6 +1,7 @@
 #include "layerwise/nn/activation.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "layerwise/core/check.hpp"
 #include "layerwise/nn/fast_sigmoid.hpp"
@@ -59,6 +60,19 @@ const std::vector<Activation>& all_activations() {
                                            Activation::tanh,     Activation::relu,
                                            Activation::leaky_relu, Activation::softsign};
   return all;
+}
+
+std::pair<double, double> output_range(Activation act) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  switch (act) {
+    case Activation::sigmoid: return {0.0, 1.0};
+    case Activation::tanh:
+    case Activation::softsign: return {-1.0, 1.0};
+    case Activation::relu: return {0.0, inf};
+    case Activation::identity:
+    case Activation::leaky_relu: return {-inf, inf};
+  }
+  return {-inf, inf};
 }
 
 template <class T>

@@ -11,6 +11,7 @@
 #include <armadillo>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lw {
@@ -22,6 +23,10 @@ inline constexpr double leaky_relu_slope = 0.01;
 Activation parse_activation(std::string_view name);  // throws, listing the known names
 std::string to_string(Activation act);
 const std::vector<Activation>& all_activations();
+
+// The closed range of f's outputs, infinite ends for unbounded ones: sigmoid [0, 1], tanh and
+// softsign [-1, 1], relu [0, inf), identity and leaky_relu (-inf, inf).
+std::pair<double, double> output_range(Activation act);
 
 // a(i, j) = f(z(i, j) + b(i)); a may alias z (in place).
 template <class T>

@@ -13,6 +13,19 @@ std::vector<SchemeOption> autoencoder_options() {
            {"cross_entropy", "squared_error"}}};
 }
 
+void check_autoencoder_inputs(const SchemeOptions& options, const SchemeInputs& inputs) {
+  if (options.text("loss") != "cross_entropy") return;
+  const std::string what = cat(options.dotted("loss"), " = cross_entropy needs inputs in [0, 1], but ");
+  const auto [lo, hi] = inputs.input_range(0);
+  require(lo >= 0 && hi <= 1, cat(what, "the data spans [", lo, ", ", hi, "]: set ", options.dotted("loss"),
+                                  " = squared_error, or scale the data to [0, 1]"));
+  if (inputs.depth < 2) return;
+  const auto [alo, ahi] = inputs.input_range(1);
+  require(alo >= 0 && ahi <= 1,
+          cat(what, "above the first layer the inputs are ", to_string(inputs.act), " outputs, in [", alo,
+              ", ", ahi, "]: set ", options.dotted("loss"), " = squared_error, or use sigmoid hidden units"));
+}
+
 AutoencoderConfig autoencoder_config(const SchemeOptions& options) {
   AutoencoderConfig config;
   config.tied = options.flag("tied");

@@ -13,6 +13,10 @@ namespace lw {
 // tied (true): decoder W' = W^T;  loss (cross_entropy | squared_error).
 std::vector<SchemeOption> autoencoder_options();
 
+// Scheme::check_inputs of the autoencoder schemes: loss = cross_entropy needs every layer's
+// inputs in [0, 1] (the data for layer 0, the hidden activation's outputs above it).
+void check_autoencoder_inputs(const SchemeOptions& options, const SchemeInputs& inputs);
+
 // AutoencoderConfig with tied and loss read from the options; no noise, no penalties.
 AutoencoderConfig autoencoder_config(const SchemeOptions& options);
 

@@ -196,6 +196,10 @@ void write_scheme_list(std::ostream& out) {
   }
 }
 
+std::pair<double, double> SchemeInputs::input_range(std::size_t layer) const {
+  return layer == 0 ? std::pair{data_min, data_max} : output_range(act);
+}
+
 template <class T>
 Rng SchemeContext<T>::fork(std::string_view name) const {
   return stream::scheme_stream(seed, options.scheme(), name, static_cast<std::uint64_t>(layer));

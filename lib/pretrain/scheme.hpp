@@ -148,6 +148,17 @@ struct SchemeResult {
   TrainResult train;    // per-epoch losses and status
 };
 
+// What a run will give a scheme's layers, known before anything is trained: the sweep calls
+// Scheme::check_inputs with it for every arm x activation, before the first file is written.
+struct SchemeInputs {
+  Activation act = Activation::sigmoid;  // of every encoder
+  std::size_t depth = 1;                 // layers the scheme will pretrain (the deepest run's)
+  double data_min = 0, data_max = 0;     // the training data's range: layer 0's inputs
+  // The closed range of layer `layer`'s inputs (0: next to the input): the data's range for
+  // layer 0, output_range(act) above it.
+  std::pair<double, double> input_range(std::size_t layer) const;
+};
+
 template <class T>
 using PretrainFn = std::function<SchemeResult<T>(const LayerTask<T>&, const SchemeContext<T>&)>;
 
@@ -159,6 +170,10 @@ struct Scheme {
   bool closed_form = false;  // no training loop: train is ctx.closed_form(...), one epoch
   // Optional range checks beyond the types; throw naming options.dotted(key) and the value.
   std::function<void(const SchemeOptions&)> check = {};
+  // Optional checks of what the run gives the layers (activation, the inputs' range), so that a
+  // sweep refuses an impossible combination up front (exit 2) instead of failing a run; throw
+  // naming the option or activation and the values. The layers may check again at run time.
+  std::function<void(const SchemeOptions&, const SchemeInputs&)> check_inputs = {};
   PretrainFn<float> pretrain_float = {};
   PretrainFn<double> pretrain_double = {};
 };

@@ -3,6 +3,8 @@
 #include "layerwise/experiment/config.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <map>
 
 // GCC 12 reports a false -Wrestrict on assigning short literals to std::string at -O3 (PR 105651).
 #if defined(__GNUC__) && !defined(__clang__)
@@ -177,6 +179,68 @@ BOOST_AUTO_TEST_CASE(shifts_beyond_the_images_and_featureless_data_are_refused_o
   c.finetune.max_shift = 0;
   s.train.X = arma::fmat(0, 100);
   BOOST_TEST(contains(error_of([&] { lw::validate_for_data(c, s); }), "the data has no features"));
+}
+
+// Before, each failed its first run (exit 1, a failed .partial) or, for tanh, the second layer of
+// every depth >= 2 run, after the depth-1 runs had been trained.
+BOOST_AUTO_TEST_CASE(schemes_refuse_activations_and_data_ranges_their_layers_cannot_take) {
+  lw::Split s;
+  s.train.X = arma::fmat(4, 100, arma::fill::randu);  // in [0, 1]
+  const auto error = [&](const std::string& inits, const std::string& acts, const std::string& depths,
+                         std::map<std::string, std::string> options = {}) {
+    lw::ExperimentConfig c;
+    c.inits = inits;
+    c.activations = acts;
+    c.depths = depths;
+    c.finetune.train.batch_size = 10;
+    c.pretrain.options = std::move(options);
+    c.pretrain.options["pretrain." + inits + ".batch_size"] = "10";
+    return error_of([&] { lw::validate_for_data(c, s); });
+  };
+  for (const char* ae : {"ae", "dae", "sparse_ae", "contractive_ae"}) {
+    BOOST_TEST_CONTEXT(ae) {
+      BOOST_TEST(error(ae, "sigmoid", "1,3").empty());
+      BOOST_TEST(error(ae, "tanh", "1").empty());  // one layer: only the data's range matters
+      const std::string e = error(ae, "sigmoid,tanh", "1,2");
+      BOOST_TEST(contains(e, std::string("--inits ") + ae + " with --activations tanh"), e);
+      BOOST_TEST(contains(e, std::string("pretrain.") + ae + ".loss = cross_entropy needs inputs in [0, 1]"), e);
+      BOOST_TEST(contains(e, "tanh outputs, in [-1, 1]"), e);
+      BOOST_TEST(error(ae, "tanh", "2", {{std::string("pretrain.") + ae + ".loss", "squared_error"}}).empty());
+    }
+  }
+  BOOST_TEST(contains(error("rbm", "relu", "1"), "Bernoulli hidden units need sigmoid hidden layers, not relu"));
+  BOOST_TEST(error("rbm", "sigmoid", "3").empty());
+  const std::string c = error("contractive_ae", "relu", "1", {{"pretrain.contractive_ae.loss", "squared_error"}});
+  BOOST_TEST(contains(c, "pretrain.contractive_ae.lambda > 0 needs sigmoid or tanh hidden units, not relu"), c);
+  BOOST_TEST(error("contractive_ae", "relu", "1", {{"pretrain.contractive_ae.loss", "squared_error"},
+                                                   {"pretrain.contractive_ae.lambda", "0"}}).empty());
+  s.train.X(0, 0) = -2;  // data outside [0, 1]
+  const std::string d = error("dae", "sigmoid", "1");
+  BOOST_TEST(contains(d, "the data spans [-2, "), d);
+  BOOST_TEST(error("dae", "sigmoid", "1", {{"pretrain.dae.loss", "squared_error"}}).empty());
+  BOOST_TEST(error("xavier", "tanh", "3").empty());  // initializers take anything
+}
+
+BOOST_AUTO_TEST_CASE(a_network_whose_parameters_cannot_fit_in_memory_is_refused_once_the_data_is_known) {
+  lw::ExperimentConfig c;
+  c.inits = "xavier";
+  c.finetune.train.batch_size = 10;
+  lw::Split s;
+  s.train.X = arma::fmat(4, 100, arma::fill::zeros);
+  s.info.n_features = 784;
+  s.info.n_classes = 10;
+  const double ram = lw::physical_memory_bytes();
+  BOOST_TEST_REQUIRE(ram > 0);
+  // 3 copies of (785 + 1001 (d - 1)) 1000 + 1001 10 float parameters
+  BOOST_TEST(lw::run_memory_lower_bound(c, 3, 1000, 784, 10) == 12.0 * (785e3 + 2 * 1001e3 + 10010),
+             boost::test_tools::tolerance(1e-12));
+  c.widths = "1000";
+  BOOST_TEST(error_of([&] { lw::validate_for_data(c, s); }).empty());
+  const long too_wide = static_cast<long>(std::sqrt(ram / 12 / 2)) + 1;  // 2 hidden-to-hidden layers
+  c.widths = "500," + std::to_string(too_wide);
+  const std::string e = error_of([&] { lw::validate_for_data(c, s); });
+  BOOST_TEST(contains(e, "--width " + std::to_string(too_wide) + ": a depth-3 network of that width on 784 features needs at least"), e);
+  BOOST_TEST(contains(e, "but this machine has"), e);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_output_and_pretrain_initializers_are_refused_up_front) {

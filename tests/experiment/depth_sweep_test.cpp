@@ -97,6 +97,10 @@ BOOST_AUTO_TEST_CASE(bad_options_exit_2_with_a_clear_message_and_create_no_files
       {{"--inits", "dae", "--pretrain.dae.batch_size", "60000"}, "--pretrain.dae.batch_size"},
       {{"--config", dir.path().string()}, "--config"},  // a folder, not a file
       {{"--seeds", "1-10000", "--width", "1-100"}, "more than 100000 runs"},
+      // combinations the layers cannot take, caught once the data is loaded: before, the runs failed
+      {{"--inits", "dae", "--activations", "tanh", "--depths", "1,2"}, "above the first layer the inputs are tanh outputs"},
+      {{"--inits", "rbm", "--activations", "relu"}, "Bernoulli hidden units need sigmoid hidden layers"},
+      {{"--width", "10000000"}, "--width 10000000: a depth-3 network of that width on 784 features needs at least"},
   };
   for (const auto& [args, expected] : cases) {
     std::vector<std::string> all{"--results", results.string()};

@@ -104,4 +104,28 @@ BOOST_AUTO_TEST_CASE(a_run_that_fails_for_lack_of_space_says_failed_not_running)
              "failed");
 }
 
+// Memory that runs out although the parameters fit in RAM (here: an address-space limit): the
+// error names the run, its file and the sizes, and the partial says failed. Before: "std::bad_alloc".
+BOOST_AUTO_TEST_CASE(running_out_of_memory_names_the_run_the_file_and_the_sizes) {
+#if defined(__SANITIZE_ADDRESS__)
+  return;  // AddressSanitizer reserves terabytes of address space: no limit can be set under it
+#endif
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  return;
+#endif
+#endif
+  lw::test::TempDir dir;
+  const std::vector<std::string> args{
+      "-c", "ulimit -v 1500000; exec \"$0\" \"$@\"", depth_sweep(), "--results", (dir / "res").string(),
+      "--experiment", "m", "--depths", "2", "--inits", "xavier", "--width", "12000", "--threads", "1",
+      "--data.source", "bars_stripes", "--data.n_examples", "200", "--finetune.epochs", "1"};
+  const auto r = run_program("/bin/sh", args, dir / "log.txt");
+  BOOST_TEST(r.exit_code == 1, r.output);
+  BOOST_TEST(contains(r.output, "out of memory in run d2-sigmoid-w12000-xavier-s01 ("), r.output);
+  BOOST_TEST(contains(r.output, "d2-sigmoid-w12000-xavier-s01.h5.partial is kept, status failed"), r.output);
+  BOOST_TEST(contains(r.output, "network of width 12000 on 16 features needs at least 1.73 GB"), r.output);
+  BOOST_TEST(lw::read_status(dir / "res/m/d2-sigmoid-w12000-xavier-s01.h5.partial").value_or("missing") == "failed");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -154,6 +154,25 @@ BOOST_AUTO_TEST_CASE(saturation_is_detected_near_the_bounds_only) {
   BOOST_TEST(!lw::is_saturated(Activation::leaky_relu, -5.0));
 }
 
+// The outputs over a wide sweep of inputs lie in output_range() and reach (or head for) both ends.
+BOOST_AUTO_TEST_CASE(outputs_lie_in_the_output_range_and_reach_its_ends) {
+  const arma::mat z = arma::linspace<arma::rowvec>(-60, 60, 1201);
+  for (lw::Activation act : lw::all_activations()) {
+    arma::mat a = z;
+    lw::activate(act, a);
+    const auto [lo, hi] = lw::output_range(act);
+    BOOST_TEST_CONTEXT(lw::to_string(act)) {
+      BOOST_TEST(lo < hi);
+      BOOST_TEST(a.min() >= lo);
+      BOOST_TEST(a.max() <= hi);
+      BOOST_TEST((std::isinf(lo) ? a.min() < -0.5 : a.min() - lo < 0.05));
+      BOOST_TEST((std::isinf(hi) ? a.max() > 50 : hi - a.max() < 0.05));
+    }
+  }
+  BOOST_TEST((lw::output_range(lw::Activation::sigmoid) == std::pair{0.0, 1.0}));
+  BOOST_TEST((lw::output_range(lw::Activation::tanh) == std::pair{-1.0, 1.0}));
+}
+
 BOOST_AUTO_TEST_CASE(extreme_inputs_stay_finite) {
   arma::mat z = {{-1000.0, 1000.0, -1e30, 1e30}};
   for (lw::Activation act : lw::all_activations()) {

@@ -22,7 +22,8 @@ Scheme ae() {
   return make_scheme(
     Scheme{.name = "ae",
            .summary = "autoencoder, reconstruction of the clean input (Bengio et al. 2007)",
-           .options = autoencoder_options()},
+           .options = autoencoder_options(),
+           .check_inputs = check_autoencoder_inputs},
     [](const auto& task, const auto& ctx) { return pretrain_ae(task, ctx); });
 }
 }  // namespace builtin

@@ -27,6 +27,14 @@ void check_contractive_ae(const SchemeOptions& o) {
   require(lambda >= 0, cat(o.dotted("lambda"), " must be >= 0 (", lambda, ")"));
 }
 
+// The Jacobian penalty's derivative is written for sigmoid and tanh units only.
+void check_contractive_ae_inputs(const SchemeOptions& o, const SchemeInputs& inputs) {
+  require(o.real("lambda") == 0 || inputs.act == Activation::sigmoid || inputs.act == Activation::tanh,
+          cat(o.dotted("lambda"), " > 0 needs sigmoid or tanh hidden units, not ", to_string(inputs.act),
+              " (or set ", o.dotted("lambda"), " = 0)"));
+  check_autoencoder_inputs(o, inputs);
+}
+
 }  // namespace
 
 // The registry calls this on first use (see "Built-in schemes" in pretrain/scheme.hpp).
@@ -37,7 +45,8 @@ Scheme contractive_ae() {
            .summary = "contractive autoencoder, Jacobian norm penalty (Rifai et al. 2011); "
                       "sigmoid or tanh units",
            .options = contractive_ae_options(),
-           .check = check_contractive_ae},
+           .check = check_contractive_ae,
+           .check_inputs = check_contractive_ae_inputs},
     [](const auto& task, const auto& ctx) { return pretrain_contractive_ae(task, ctx); });
 }
 }  // namespace builtin

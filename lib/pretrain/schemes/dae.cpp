@@ -44,7 +44,8 @@ Scheme dae() {
     Scheme{.name = "dae",
            .summary = "denoising autoencoder: reconstruct x from corrupted x (Vincent et al. 2008)",
            .options = dae_options(),
-           .check = check_dae},
+           .check = check_dae,
+           .check_inputs = check_autoencoder_inputs},
     [](const auto& task, const auto& ctx) { return pretrain_dae(task, ctx); });
 }
 }  // namespace builtin

@@ -26,6 +26,11 @@ void check_rbm(const SchemeOptions& o) {
   require(o.integer("k") >= 1, cat(o.dotted("k"), " must be >= 1 (", o.integer("k"), ")"));
 }
 
+void check_rbm_inputs(const SchemeOptions&, const SchemeInputs& inputs) {
+  require(inputs.act == Activation::sigmoid,
+          cat("Bernoulli hidden units need sigmoid hidden layers, not ", to_string(inputs.act)));
+}
+
 }  // namespace
 
 // The registry calls this on first use (see "Built-in schemes" in pretrain/scheme.hpp).
@@ -36,7 +41,8 @@ Scheme rbm() {
            .summary = "Bernoulli RBM trained by contrastive divergence CD-k (Hinton 2002); "
                       "sigmoid units",
            .options = {{"k", "1", "Gibbs steps of contrastive divergence"}},
-           .check = check_rbm},
+           .check = check_rbm,
+           .check_inputs = check_rbm_inputs},
     [](const auto& task, const auto& ctx) { return pretrain_rbm(task, ctx); });
 }
 }  // namespace builtin

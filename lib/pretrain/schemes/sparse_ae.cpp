@@ -42,7 +42,8 @@ Scheme sparse_ae() {
            .summary = "sparse autoencoder, KL penalty on mean hidden activations (Ng 2011); "
                       "sigmoid units",
            .options = sparse_ae_options(),
-           .check = check_sparse_ae},
+           .check = check_sparse_ae,
+           .check_inputs = check_autoencoder_inputs},
     [](const auto& task, const auto& ctx) { return pretrain_sparse_ae(task, ctx); });
 }
 }  // namespace builtin
