@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "layerwise/core/check.hpp"
+#include "layerwise/core/fault_point.hpp"
 
 namespace lw {
 
@@ -105,6 +106,7 @@ void write_summary_csv(const std::filesystem::path& path, const std::vector<Summ
                                    " failed (disk full?); ", path.string(), " is unchanged"));
     }
   }
+  fault_point("summary");
   std::filesystem::rename(tmp, path);
 }
 

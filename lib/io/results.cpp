@@ -9,6 +9,7 @@
 #include "layerwise/core/blas.hpp"
 #include "layerwise/core/build_info.hpp"
 #include "layerwise/core/check.hpp"
+#include "layerwise/core/fault_point.hpp"
 #include "layerwise/io/h5.hpp"
 
 namespace lw {
@@ -130,6 +131,7 @@ struct RunFile::Impl {
   }
   void flush_file() {
     write_pending_steps();
+    fault_point("flush");
     h5::flush(file);
   }
   void close_all() {
@@ -432,6 +434,7 @@ std::filesystem::path RunFile::finish(RunStatus status) {
   m.close_all();
   m.finished = true;
   if (status == RunStatus::complete) {
+    fault_point("rename");
     std::error_code ec;
     std::filesystem::rename(m.partial, m.final_path, ec);
     require_io(!ec, cat("RunFile::finish(): cannot rename ", m.partial.string(), " to ", m.final_path.string(), ": ",

@@ -5,9 +5,19 @@
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
+
+// GCC 12 reports a false -Wrestrict on assigning short literals to std::string at -O3 (PR 105651).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
+#include <chrono>
 #include <filesystem>
+#include <random>
+#include <sstream>
 
 #include "experiment/sweep_runner.hpp"
+#include "layerwise/experiment/run.hpp"
 #include "layerwise/io/results.hpp"
 #include "support/temp_dir.hpp"
 #include "support/contains.hpp"
@@ -35,6 +45,59 @@ lw::test::ProcessResult run_with_file_size_limit(std::uintmax_t bytes,
       depth_sweep()};
   all.insert(all.end(), args.begin(), args.end());
   return run_program("/bin/sh", all, log);
+}
+
+// The crash grid: 8 runs, an epoch flush per epoch (40 fine-tuning, 20 per pretrained layer).
+std::vector<std::string> kill_grid(const fs::path& results) {
+  return {"--results", results.string(), "--experiment", "k", "--depths", "1,2", "--inits",
+          "uniform,dae", "--seeds", "1-2", "--width", "16", "--threads", "1", "--data.source",
+          "bars_stripes", "--data.n_examples", "400", "--finetune.epochs", "40",
+          "--finetune.patience", "0", "--log.every", "1", "--pretrain.dae.epochs", "20"};
+}
+constexpr int kill_grid_runs = 8, kill_grid_groups = 4;
+
+// What holds in the folder whatever moment the sweep died at: a file with a run's final name is
+// complete, with a readable summary; summary.csv, if there, is whole. "" or what does not hold.
+std::string crash_invariant(const fs::path& dir) {
+  for (const auto& f : lw::test::files_in(dir)) {
+    const std::string name = f.filename().string();
+    if (f.extension() == ".h5") {
+      if (lw::read_status(f) != std::string("complete")) return name + " has the final name but is not complete";
+      try {
+        lw::read_summary(f);
+      } catch (const std::exception& e) {
+        return name + ": " + e.what();
+      }
+    }
+    if (name == "summary.csv") {
+      std::istringstream lines(lw::test::read_text(f));
+      int n = 0;
+      for (std::string line; std::getline(lines, line);) ++n;
+      if (n != 1 + kill_grid_groups) return "summary.csv has " + std::to_string(n) + " lines";
+    }
+  }
+  return "";
+}
+
+// Every run file of `a` equals its namesake in `b`, dataset by dataset.
+void expect_same_runs(const fs::path& a, const fs::path& b) {
+  int compared = 0;
+  for (const auto& f : lw::test::files_in(a)) {
+    if (f.extension() != ".h5") continue;
+    BOOST_TEST_CONTEXT(b / f.filename()) {
+      BOOST_TEST_REQUIRE(fs::exists(b / f.filename()));
+      BOOST_TEST(lw::test::compare_results(f, b / f.filename()) == "");
+    }
+    ++compared;
+  }
+  BOOST_TEST(compared == kill_grid_runs);
+  // and nothing else is left (no .partial, no summary.csv.tmp): the same names as `a`
+  const auto names = [](const fs::path& d) {
+    std::vector<std::string> out;
+    for (const auto& f : lw::test::files_in(d)) out.push_back(f.filename().string());
+    return out;
+  };
+  BOOST_TEST(names(a) == names(b), boost::test_tools::per_element());
 }
 
 }  // namespace
@@ -91,6 +154,79 @@ BOOST_AUTO_TEST_CASE(a_full_disk_fails_the_run_keeps_finished_ones_and_a_rerun_c
   BOOST_TEST(contains(rerun.output, "2 of 4 runs complete, skipped"), rerun.output);
   for (const char* name : {"d1-sigmoid-w16-uniform-s01.h5", "d1-sigmoid-w16-dae-s01.h5", "d2-sigmoid-w16-uniform-s01.h5", "d2-sigmoid-w16-dae-s01.h5"})
     BOOST_TEST(lw::test::compare_results(dir / "whole/f" / name, dir / "b/f" / name) == "", name);
+}
+
+// SIGKILL at the moments that matter (LW_KILL_AT, core/fault_point.hpp): an epoch flush early,
+// mid-pretraining and mid-fine-tuning, a complete file before its rename, summary.csv before its
+// rename. Each time: nothing looks complete that is not, and one rerun gives the files of an
+// uninterrupted sweep.
+BOOST_AUTO_TEST_CASE(killed_at_each_critical_point_a_rerun_gives_the_files_of_an_uninterrupted_sweep) {
+  lw::test::TempDir dir;
+  BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), kill_grid(dir / "whole"), dir / "whole.txt").exit_code, 0);
+  int case_no = 0;
+  for (const char* at : {"flush:1", "flush:9", "flush:30", "flush:75", "flush:200", "rename:1", "rename:5",
+                         "rename:8", "summary:1"}) {
+    BOOST_TEST_CONTEXT("LW_KILL_AT=" << at) {
+      const fs::path res = dir / ("k" + std::to_string(++case_no));
+      std::vector<std::string> args{"-c", std::string("LW_KILL_AT=") + at + " exec \"$0\" \"$@\"", depth_sweep()};
+      for (auto& a : kill_grid(res)) args.push_back(a);
+      const auto killed = run_program("/bin/sh", args, dir / "killed.txt");
+      BOOST_TEST(killed.exit_code == 128 + 9, killed.output);
+      BOOST_TEST(crash_invariant(res / "k") == "");
+      if (std::string(at).rfind("rename", 0) == 0) {  // complete inside, never renamed: redone
+        std::vector<fs::path> partials;
+        for (const auto& f : lw::test::files_in(res / "k"))
+          if (f.extension() == ".partial") partials.push_back(f);
+        BOOST_TEST_REQUIRE(partials.size() == 1u);
+        BOOST_TEST(lw::read_status(partials[0]).value_or("unreadable") == "complete");
+      }
+      if (std::string(at) == "summary:1") {
+        BOOST_TEST(fs::exists(res / "k/summary.csv.tmp"));
+        BOOST_TEST(!fs::exists(res / "k/summary.csv"));
+      }
+      const auto rerun = run_program(depth_sweep(), kill_grid(res), dir / "rerun.txt");
+      BOOST_TEST_REQUIRE(rerun.exit_code == 0, rerun.output);
+      expect_same_runs(dir / "whole/k", res / "k");
+    }
+  }
+}
+
+// SIGKILL at random moments (seeded, uniform over an uninterrupted sweep's wall time), the sweep
+// restarted after each kill until it completes; at every kill nothing looks complete that is not;
+// the final files equal an uninterrupted sweep's.
+BOOST_AUTO_TEST_CASE(killed_at_random_moments_and_rerun_until_complete_the_files_equal_an_uninterrupted_sweep) {
+  lw::test::TempDir dir;
+  const auto t0 = std::chrono::steady_clock::now();
+  BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), kill_grid(dir / "whole"), dir / "whole.txt").exit_code, 0);
+  const double whole_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::mt19937_64 rng(20261202);
+  std::uniform_real_distribution<double> moment(0.0, whole_s);
+  int kills = 0, mid_run = 0;
+  for (int chain = 1; kills < 20 && chain <= 40; ++chain) {
+    const fs::path res = dir / ("r" + std::to_string(chain));
+    int exit_code = -1;
+    for (int attempt = 0; attempt < 60 && exit_code != 0; ++attempt) {
+      const double delay = moment(rng);
+      const auto start = std::chrono::steady_clock::now();
+      exit_code = lw::test::run_and_kill_when(
+          depth_sweep(), kill_grid(res), dir / "log.txt",
+          [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= delay; },
+          600);
+      BOOST_TEST_CONTEXT("chain " << chain << ", kill after " << delay << " s") {
+        BOOST_TEST((exit_code == 0 || exit_code == 128 + 9), lw::test::read_text(dir / "log.txt"));
+        BOOST_TEST(crash_invariant(res / "k") == "");
+      }
+      if (exit_code != 0) {
+        ++kills;
+        for (const auto& f : lw::test::files_in(res / "k")) mid_run += f.extension() == ".partial";
+      }
+    }
+    BOOST_TEST_REQUIRE(exit_code == 0, "chain " << chain << " never completed");
+    expect_same_runs(dir / "whole/k", res / "k");
+  }
+  BOOST_TEST_MESSAGE(kills << " kills over " << whole_s << " s sweeps, " << mid_run << " with a run part-way");
+  BOOST_TEST(kills >= 20);
+  BOOST_TEST(mid_run >= 10);
 }
 
 // The disk full from the first flush on: the file's status is rewritten in place, so the partial
