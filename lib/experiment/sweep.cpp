@@ -10,6 +10,7 @@
 #include "layerwise/core/blas.hpp"
 #include "layerwise/core/blas_kernel.hpp"
 #include "layerwise/core/build_info.hpp"
+#include "layerwise/core/isolated.hpp"
 #include "layerwise/core/check.hpp"
 #include "layerwise/experiment/summary.hpp"
 #include "layerwise/experiment/worker.hpp"
@@ -155,6 +156,7 @@ std::optional<int> check_folder(const SweepPlan& s) {
   for (const auto& r : s.runs) {
     if (s.cfg.overwrite) break;
     const std::string hash = hash_of(s, r);
+    if (unreadable_result(s, r)) continue;  // set aside and redone; never read here (it may crash HDF5)
     if (is_complete(s.dir, r.run_id) && read_run_hash(results_path(s.dir, r.run_id)) != hash)
       conflicts.push_back(results_path(s.dir, r.run_id).string());
     else if (const auto old = legacy_files(s, r, hash).conflict)
@@ -209,6 +211,12 @@ std::size_t adopt_legacy(const SweepPlan& s) {
   return adopted;
 }
 
+namespace {
+// A complete file is read in well under a second; a minute without an answer is a hang
+// (LW_READ_TIMEOUT=<seconds> changes it, as for tools/analysis).
+double judge_timeout_s() { return read_timeout_s(60); }
+}  // namespace
+
 std::optional<std::string> unreadable_result(const SweepPlan& s, const RunSpec& run) {
   const auto file = results_path(s.dir, run.run_id);
   std::error_code ec;
@@ -217,13 +225,31 @@ std::optional<std::string> unreadable_result(const SweepPlan& s, const RunSpec& 
   if (std::filesystem::is_directory(status)) return "a directory";
   if (!std::filesystem::is_regular_file(status)) return "not a regular file";
   if (std::filesystem::file_size(file, ec) == 0) return "0 bytes";
-  const auto run_status = read_status(file);
-  if (!run_status) return "not a readable HDF5 results file (truncated or overwritten?)";
-  if (*run_status != "complete") return cat("status '", *run_status, "', not complete");
-  try {
-    read_summary(file);
-  } catch (const std::exception& e) {
-    return cat("no readable /summary: ", e.what());
+  // Everything a rerun reads of a complete file (is_complete, read_run_hash, read_summary), read
+  // first in a child process: a corrupt file can crash or hang HDF5 (core/isolated.hpp). A file
+  // that passes is then read here the same way, safely.
+  const Isolated judged = run_isolated(
+      [&]() -> std::string {
+        const auto run_status = read_status(file);
+        if (!run_status) return "not a readable HDF5 results file (truncated or overwritten?)";
+        if (*run_status != "complete") return cat("status '", *run_status, "', not complete");
+        (void)read_run_hash(file);
+        try {
+          read_summary(file);
+        } catch (const std::exception& e) {
+          return cat("no readable /summary: ", e.what());
+        }
+        return "";
+      },
+      judge_timeout_s());
+  switch (judged.outcome) {
+    case Isolated::Outcome::returned:
+      if (judged.text.empty()) return std::nullopt;
+      return judged.text;
+    case Isolated::Outcome::threw: return cat("cannot be read: ", judged.text);
+    case Isolated::Outcome::crashed: return cat("corrupt: HDF5 crashed reading it (", judged.text, ")");
+    case Isolated::Outcome::hung:
+      return cat("corrupt: HDF5 gave no answer in ", judge_timeout_s(), " s reading it");
   }
   return std::nullopt;
 }

@@ -4,9 +4,12 @@
 
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "layerwise/core/check.hpp"
+#include "layerwise/core/isolated.hpp"
 
 namespace lw {
 namespace {
@@ -45,7 +48,9 @@ std::string dims_text(const std::vector<hsize_t>& dims) {
 
 }  // namespace
 
-Dataset read_hdf5_dataset(const std::string& path, const Hdf5Options& opt) {
+namespace {
+
+Dataset read_here(const std::string& path, const Hdf5Options& opt) {
   const std::string fn = "read_hdf5_dataset(): ";
   require_input_file("read_hdf5_dataset", path);
   QuietHdf5 quiet;
@@ -117,6 +122,28 @@ Dataset read_hdf5_dataset(const std::string& path, const Hdf5Options& opt) {
   }
   d.n_classes = opt.n_classes > 0 ? opt.n_classes : static_cast<arma::uword>(max_label + 1);
   return d;
+}
+
+}  // namespace
+
+Dataset read_hdf5_dataset(const std::string& path, const Hdf5Options& opt) {
+  // Read once in a child process first: a corrupt file can crash or hang HDF5 (core/isolated.hpp).
+  // A file that the child read is then read here the same way, safely.
+  const Isolated probe = run_isolated(
+      [&] {
+        read_here(path, opt);
+        return std::string();
+      },
+      read_timeout_s(600));
+  switch (probe.outcome) {
+    case Isolated::Outcome::returned: return read_here(path, opt);
+    case Isolated::Outcome::threw: throw std::runtime_error(probe.text);
+    case Isolated::Outcome::crashed:
+      throw std::runtime_error(cat("read_hdf5_dataset(): ", path, ": corrupt: HDF5 crashed reading it (", probe.text, ")"));
+    case Isolated::Outcome::hung: break;
+  }
+  throw std::runtime_error(cat("read_hdf5_dataset(): ", path, ": corrupt: HDF5 gave no answer in ",
+                               read_timeout_s(600), " s reading it (LW_READ_TIMEOUT to wait longer)"));
 }
 
 }  // namespace lw

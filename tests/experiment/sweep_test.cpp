@@ -3,6 +3,7 @@
 #include "layerwise/experiment/sweep.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
 #include <fstream>
 
 // GCC 12 reports a false -Wrestrict on assigning short literals to std::string at -O3 (PR 105651).
@@ -102,6 +103,30 @@ BOOST_AUTO_TEST_CASE(unreadable_complete_results_are_set_aside_and_redone_and_th
   BOOST_TEST((lw::unreadable_result(rerun, rerun.runs[0]) == std::optional<std::string>("a directory")));
   BOOST_TEST(lw::set_aside_unreadable(rerun) == 1u);
   BOOST_TEST(fs::is_directory(file(0).string() + ".unreadable-2"));
+}
+
+// Debian 12's HDF5 crashes (SIGSEGV) or loops for ever on some corrupt files instead of raising:
+// two such files (found by fuzzing, tests/fuzz/regressions/results/) as complete results. Before,
+// the rerun died with them (exit 139, or hung); now each is judged in a child process, set aside
+// and its run redone.
+BOOST_AUTO_TEST_CASE(complete_files_that_crash_or_hang_hdf5_are_set_aside_and_redone) {
+  lw::test::TempDir dir;
+  lw::SweepPlan plan = tiny_plan(dir.path());
+  fs::create_directories(plan.dir);
+  const fs::path regressions = fs::path(LW_SOURCE_DIR) / "tests/fuzz/regressions/results";
+  fs::copy_file(regressions / "hdf5_segv_in_attribute_read", lw::results_path(plan.dir, plan.runs[0].run_id));
+  fs::copy_file(regressions / "hdf5_hang_in_global_heap", lw::results_path(plan.dir, plan.runs[1].run_id));
+  ::setenv("LW_READ_TIMEOUT", "1", 1);
+  const auto crashed = lw::unreadable_result(plan, plan.runs[0]);
+  const auto hung = lw::unreadable_result(plan, plan.runs[1]);
+  BOOST_TEST(crashed.value_or("") == "corrupt: HDF5 crashed reading it (SIGSEGV)");
+  BOOST_TEST(hung.value_or("") == "corrupt: HDF5 gave no answer in 1 s reading it");
+  BOOST_TEST(!lw::check_folder(plan).has_value());  // reads neither
+  lw::StopFlag stop;
+  BOOST_TEST(lw::run_serial(plan, stop) == 0);
+  ::unsetenv("LW_READ_TIMEOUT");
+  for (const auto& run : plan.runs) BOOST_TEST(lw::is_complete(plan.dir, run.run_id), run.run_id);
+  for (int i : {0, 1}) BOOST_TEST(fs::exists(lw::results_path(plan.dir, plan.runs[i].run_id).string() + ".unreadable"));
 }
 
 BOOST_AUTO_TEST_CASE(complete_files_under_a_legacy_id_made_with_these_options_are_adopted) {

@@ -4,6 +4,7 @@ Reads HDF5 schema versions 1 and 2 (lib/io/results.hpp): version 2 added the dat
 to /pretrain/layer_NN (read_run() gives NaN for it in version 1 files) and stores the pretraining
 options as typed attributes; the attributes of /pretrain groups are not read here.
 """
+import functools
 import math
 import pathlib
 import re
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ToolError
+from .isolated import map_isolated
 
 SCHEMA_VERSIONS = (1, 2)
 STATUSES = ("complete", "running", "diverged", "failed", "interrupted", "unreadable")
@@ -55,6 +57,13 @@ def file_kind(path):
 _SKIP_DIRS = ("figures", "models")
 
 
+def _runs_only(paths):
+    """The paths whose file_kind() is "run", judged in a child process (isolated.py): a file that
+    crashes HDF5 there counts as a run, which read_runs() then reports as unreadable."""
+    kinds = map_isolated(file_kind, paths, lambda path, why: "run")
+    return [p for p, kind in zip(paths, kinds) if kind == "run"]
+
+
 def find_run_files(dirs):
     """Union of the *.h5 and *.h5.partial run files directly in each folder (sorted). A folder
     holding none is searched recursively (results/ instead of results/<experiment>/), skipping
@@ -68,11 +77,10 @@ def find_run_files(dirs):
         d = pathlib.Path(d)
         if not d.is_dir():
             raise ToolError(f"results folder does not exist or is not a folder: {d}")
-        files = sorted(p for p in d.iterdir() if _is_run_file(p) and file_kind(p) == "run")
+        files = _runs_only(sorted(p for p in d.iterdir() if _is_run_file(p)))
         if not files:
-            files = sorted(p for p in d.rglob("*") if _is_run_file(p)
-                           and not any(x in _SKIP_DIRS for x in p.relative_to(d).parts[:-1])
-                           and file_kind(p) == "run")
+            files = _runs_only(sorted(p for p in d.rglob("*") if _is_run_file(p)
+                                      and not any(x in _SKIP_DIRS for x in p.relative_to(d).parts[:-1])))
         if not files:
             raise ToolError(f"no run files (*.h5, *.h5.partial) in {d}")
         for p in files:
@@ -150,6 +158,60 @@ def _table(group, fields):
     return {k: np.asarray(group[k][()]) for k in fields if k in group}
 
 
+def _is_int(v):
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def _is_number(v):
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+
+
+def _check_contents(run):
+    """Raises ValueError when what was read cannot be a run as the tables take it: a spec field
+    of the wrong type, non-numeric summary fields, step series of unequal lengths or shapes."""
+    for k in ("depth", "width", "seed"):
+        v = run["spec"][k]
+        if v is not None and not _is_int(v):
+            raise ValueError(f"run.{k} is {v!r}, not an integer")
+    for k in ("arm", "activation"):
+        v = run["spec"][k]
+        if v is not None and not isinstance(v, str):
+            raise ValueError(f"run.{k} is {v!r}, not a name")
+    for k, v in run["summary"].items():
+        if not (_is_number(v) or isinstance(v, (bool, np.bool_))):
+            raise ValueError(f"/summary {k} is {v!r}, not a number")
+    st = run["steps"]
+    if st:
+        for k in ("step", "epoch", "grad_norm_W"):
+            if k not in st:
+                raise ValueError(f"/finetune/steps has no {k}")
+        S = st["step"].shape[0] if st["step"].ndim == 1 else -1
+        if S < 0 or st["epoch"].shape != (S,) or st["grad_norm_W"].ndim != 2 or st["grad_norm_W"].shape[0] != S:
+            raise ValueError("/finetune/steps: step, epoch and grad_norm_W differ in length or shape")
+        L = st["grad_norm_W"].shape[1]
+        for k, v in st.items():
+            want = (S, L) if k in STEP_LAYER_FIELDS else (S,)
+            if v.shape != want or v.dtype.kind not in "iuf":
+                raise ValueError(f"/finetune/steps/{k} has shape {v.shape} ({v.dtype}), not {want} numbers")
+    ep = run["epochs"]
+    if len(ep.columns) and any(ep[c].dtype.kind not in "iuf" for c in ep.columns):
+        raise ValueError("/finetune/epochs holds values that are not numbers")
+    for layer, df in run["pretrain"].items():
+        if any(df[c].dtype.kind not in "iuf" for c in df.columns):
+            raise ValueError(f"/pretrain/layer_{layer:02d} holds values that are not numbers")
+
+
+def _unread_run(path):
+    """read_run()'s dict before anything is read: status unreadable, the spec from the run id."""
+    run_id = run_id_of(path)
+    run = {"run_id": run_id, "file": str(path), "status": "unreadable", "error": None,
+           "experiment": None, "root": {}, "config": {}, "data": {}, "network": {}, "summary": {},
+           "spec": dict.fromkeys(SPEC_FIELDS), "L": None,
+           "epochs": pd.DataFrame(), "steps": {}, "pretrain": {}}
+    run["spec"].update(spec_from_run_id(run_id))
+    return run
+
+
 def read_run(path, steps=True, epochs=True, pretrain=True):
     """Reads one run. Returns a dict with keys
       run_id, file (str), status (root status attr; "unreadable" if the file cannot be read;
@@ -160,12 +222,8 @@ def read_run(path, steps=True, epochs=True, pretrain=True):
       step (S), epoch (S), batch_loss (S), STEP_LAYER_FIELDS (S, L)), pretrain (dict layer index ->
       DataFrame epoch, loss, valid_loss; valid_loss NaN in schema 1 files)."""
     path = pathlib.Path(path)
-    run_id = run_id_of(path)
-    run = {"run_id": run_id, "file": str(path), "status": "unreadable", "error": None,
-           "experiment": None, "root": {}, "config": {}, "data": {}, "network": {}, "summary": {},
-           "spec": dict.fromkeys(SPEC_FIELDS), "L": None,
-           "epochs": pd.DataFrame(), "steps": {}, "pretrain": {}}
-    run["spec"].update(spec_from_run_id(run_id))
+    run = _unread_run(path)
+    run_id = run["run_id"]
     try:
         with h5py.File(path, "r") as f:
             root = _attrs(f, "/")
@@ -200,8 +258,9 @@ def read_run(path, steps=True, epochs=True, pretrain=True):
                         if "valid_loss" not in df:  # schema 1
                             df["valid_loss"] = math.nan
                         run["pretrain"][int(m[1])] = df
+        _check_contents(run)
     except Exception as e:  # corrupt, truncated, not HDF5, unexpected shapes: report, never crash
-        run["status"] = "unreadable"
+        run = _unread_run(path)  # nothing half-read reaches the tables
         run["error"] = f"{type(e).__name__}: {e}"
     if run["status"] == "complete":  # a complete run counts as a seed only with its test error
         te = run["summary"].get("test_error")
@@ -216,7 +275,12 @@ def read_runs(dirs, warn=sys.stderr, **kw):
     """read_run() for every file of find_run_files(dirs), sorted by run_id. Every file is a run:
     when a run id has several files (a complete .h5 and a .partial, or the same run in two shard
     folders), all are kept and a note goes to `warn` (None: silent)."""
-    runs = [read_run(p, **kw) for p in find_run_files(dirs)]
+    def crashed(path, why):
+        run = _unread_run(pathlib.Path(path))
+        run["error"] = f"HDF5 crashed reading it ({why}): the file is corrupt"
+        return run
+    # In a child process (isolated.py): a corrupt file can crash HDF5, never the tool.
+    runs = map_isolated(functools.partial(read_run, **kw), find_run_files(dirs), crashed)
     runs.sort(key=lambda r: (r["run_id"], r["file"]))
     if warn is not None:
         by_id = {}
