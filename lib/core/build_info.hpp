@@ -21,6 +21,7 @@ struct BuildInfo {
 
 BuildInfo build_info();
 std::string host_name();
+double physical_memory_bytes();  // of this machine (sysconf), 0 if unknown
 std::string utc_now();  // ISO 8601, e.g. 2026-11-27T17:30:00Z
 std::string command_line(int argc, const char* const* argv);  // argv joined by spaces
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,6 +50,7 @@ Isolated run_isolated(const std::function<std::string()>& fn, double timeout_s) 
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0)
     throw std::runtime_error(cat("run_isolated(): pipe: ", std::strerror(errno)));
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     const int e = errno;
@@ -61,6 +63,11 @@ Isolated run_isolated(const std::function<std::string()>& fn, double timeout_s) 
     // A crash ends the child: no handler inherited from the caller (a test framework's, a
     // sanitizer's) may turn it into an exit or a report.
     for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) ::signal(sig, SIG_DFL);
+    // Nor may it outlive the caller (it shares the caller's open files and locks, e.g. a run's
+    // lock): it dies with it, and a Ctrl-C ends it at once.
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, SIG_DFL);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(1);  // the caller died before the line above
     std::string message;
     try {
       const std::string text = fn();
@@ -77,7 +84,7 @@ Isolated run_isolated(const std::function<std::string()>& fn, double timeout_s) 
   }
   ::close(fds[1]);
   std::string got;
-  bool hung = false;
+  bool hung = false, eof = false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -95,11 +102,12 @@ Isolated run_isolated(const std::function<std::string()>& fn, double timeout_s) 
     char buf[4096];
     const ssize_t n = ::read(fds[0], buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // the child closed its end: done, or died
+    if (n == 0) eof = true;  // the child closed its end: done, or died
+    if (n <= 0) break;
     got.append(buf, static_cast<std::size_t>(n));
   }
   ::close(fds[0]);
-  if (hung) ::kill(pid, SIGKILL);
+  if (!eof) ::kill(pid, SIGKILL);  // hung, or the pipe failed: never wait for ever
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }

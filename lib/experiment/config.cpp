@@ -1,13 +1,12 @@
 #include "layerwise/experiment/config.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <limits>
 #include <sstream>
 #include <vector>
 
+#include "layerwise/core/build_info.hpp"
 #include "layerwise/core/check.hpp"
 #include "layerwise/experiment/options.hpp"
 #include "layerwise/nn/activation.hpp"
@@ -272,11 +271,6 @@ double run_memory_lower_bound(const ExperimentConfig& cfg, long depth, long widt
                             static_cast<double>(depth - 1) * (w + 1) * w +
                             (w + 1) * static_cast<double>(n_classes);
   return 3 * parameters * (cfg.precision == "float64" ? 8.0 : 4.0);
-}
-
-double physical_memory_bytes() {
-  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-  return pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0.0;
 }
 
 void validate_for_data(const ExperimentConfig& c, const Split& split) {

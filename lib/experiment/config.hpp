@@ -100,8 +100,7 @@ void validate_for_data(const ExperimentConfig& cfg, const Split& split);
 // the best weights kept for early stopping (3 copies), in the run's precision. Bytes.
 double run_memory_lower_bound(const ExperimentConfig& cfg, long depth, long width, arma::uword n_features,
                               arma::uword n_classes);
-// The machine's physical memory in bytes (sysconf), 0 if unknown.
-double physical_memory_bytes();
+
 
 }  // namespace lw
 

@@ -119,6 +119,52 @@ std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk,
 }
 
 namespace {
+// A complete file is read in well under a second; a minute without an answer is a hang
+// (LW_READ_TIMEOUT=<seconds> changes it, as for tools/analysis).
+double judge_timeout_s() { return read_timeout_s(60); }
+
+// Why `file`, found where a complete result belongs, cannot be trusted, or nullopt (also when
+// there is none). See unreadable_result.
+std::optional<std::string> why_unreadable(const std::filesystem::path& file) {
+  std::error_code ec;
+  const auto status = std::filesystem::symlink_status(file, ec);
+  if (ec || !std::filesystem::exists(status)) return std::nullopt;
+  if (std::filesystem::is_directory(status)) return "a directory";
+  if (!std::filesystem::is_regular_file(status)) return "not a regular file";
+  if (std::filesystem::file_size(file, ec) == 0) return "0 bytes";
+  // Everything a rerun reads of a complete file (is_complete, read_run_hash, read_summary), read
+  // first in a child process: a corrupt file can crash or hang HDF5 (core/isolated.hpp). A file
+  // that passes is then read here the same way, safely.
+  const Isolated judged = run_isolated(
+      [&]() -> std::string {
+        const auto run_status = read_status(file);
+        if (!run_status) return "not a readable HDF5 results file (truncated or overwritten?)";
+        if (*run_status != "complete") return cat("status '", *run_status, "', not complete");
+        (void)read_run_hash(file);
+        try {
+          read_summary(file);
+        } catch (const std::exception& e) {
+          return cat("no readable /summary: ", e.what());
+        }
+        return "";
+      },
+      judge_timeout_s());
+  switch (judged.outcome) {
+    case Isolated::Outcome::returned:
+      if (judged.text.empty()) return std::nullopt;
+      return judged.text;
+    case Isolated::Outcome::threw: return cat("cannot be read: ", judged.text);
+    case Isolated::Outcome::crashed: return cat("corrupt: HDF5 crashed reading it (", judged.text, ")");
+    case Isolated::Outcome::hung:
+      return cat("corrupt, or on a very slow disk: HDF5 gave no answer in ", judge_timeout_s(),
+                 " s reading it (LW_READ_TIMEOUT=<seconds> waits longer)");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+namespace {
 
 std::string hash_of(const SweepPlan& s, const RunSpec& run) {
   return run_hash(run_config(s.cfg, run, s.args.effective));
@@ -138,6 +184,8 @@ LegacyFiles legacy_files(const SweepPlan& s, const RunSpec& run, const std::stri
   LegacyFiles found;
   const bool canonical_exists = std::filesystem::exists(results_path(s.dir, run.run_id));
   for (const auto& id : legacy_run_ids(run)) {
+    // A damaged one is never read here (it may crash HDF5), nor adopted: the run is redone.
+    if (!std::filesystem::exists(results_path(s.dir, id)) || why_unreadable(results_path(s.dir, id))) continue;
     if (!is_complete(s.dir, id)) continue;
     const bool same = read_run_hash(results_path(s.dir, id)) == hash;
     if (!same && !found.conflict) found.conflict = results_path(s.dir, id);
@@ -211,47 +259,8 @@ std::size_t adopt_legacy(const SweepPlan& s) {
   return adopted;
 }
 
-namespace {
-// A complete file is read in well under a second; a minute without an answer is a hang
-// (LW_READ_TIMEOUT=<seconds> changes it, as for tools/analysis).
-double judge_timeout_s() { return read_timeout_s(60); }
-}  // namespace
-
 std::optional<std::string> unreadable_result(const SweepPlan& s, const RunSpec& run) {
-  const auto file = results_path(s.dir, run.run_id);
-  std::error_code ec;
-  const auto status = std::filesystem::symlink_status(file, ec);
-  if (ec || !std::filesystem::exists(status)) return std::nullopt;
-  if (std::filesystem::is_directory(status)) return "a directory";
-  if (!std::filesystem::is_regular_file(status)) return "not a regular file";
-  if (std::filesystem::file_size(file, ec) == 0) return "0 bytes";
-  // Everything a rerun reads of a complete file (is_complete, read_run_hash, read_summary), read
-  // first in a child process: a corrupt file can crash or hang HDF5 (core/isolated.hpp). A file
-  // that passes is then read here the same way, safely.
-  const Isolated judged = run_isolated(
-      [&]() -> std::string {
-        const auto run_status = read_status(file);
-        if (!run_status) return "not a readable HDF5 results file (truncated or overwritten?)";
-        if (*run_status != "complete") return cat("status '", *run_status, "', not complete");
-        (void)read_run_hash(file);
-        try {
-          read_summary(file);
-        } catch (const std::exception& e) {
-          return cat("no readable /summary: ", e.what());
-        }
-        return "";
-      },
-      judge_timeout_s());
-  switch (judged.outcome) {
-    case Isolated::Outcome::returned:
-      if (judged.text.empty()) return std::nullopt;
-      return judged.text;
-    case Isolated::Outcome::threw: return cat("cannot be read: ", judged.text);
-    case Isolated::Outcome::crashed: return cat("corrupt: HDF5 crashed reading it (", judged.text, ")");
-    case Isolated::Outcome::hung:
-      return cat("corrupt: HDF5 gave no answer in ", judge_timeout_s(), " s reading it");
-  }
-  return std::nullopt;
+  return why_unreadable(results_path(s.dir, run.run_id));
 }
 
 std::size_t set_aside_unreadable(const SweepPlan& s) {

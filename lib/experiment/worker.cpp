@@ -4,6 +4,7 @@
 #include <new>
 #include <stdexcept>
 
+#include "layerwise/core/build_info.hpp"
 #include "layerwise/core/check.hpp"
 #include "layerwise/io/datasets.hpp"
 #include "layerwise/io/results.hpp"

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "layerwise/core/build_info.hpp"
 #include "layerwise/core/check.hpp"
 #include "layerwise/core/isolated.hpp"
 
@@ -99,6 +100,14 @@ Dataset read_here(const std::string& path, const Hdf5Options& opt) {
     d.image_cols = xs.dims[2];
     n_features *= xs.dims[2];
   }
+  // A damaged dataspace can claim any size: refuse what this machine could not hold (and what
+  // would overflow), before allocating it.
+  const double bytes = 4.0 * static_cast<double>(n_features) * static_cast<double>(n) +
+                       8.0 * static_cast<double>(n);
+  const double ram = physical_memory_bytes();
+  require_io(bytes < (ram > 0 ? ram : 1e15),
+             cat(fn, path, ": datasets '", opt.x, "' ", dims_text(xs.dims), " and '", opt.y, "' need ", bytes / 1e9,
+                 " GB as float32, more than this machine's ", ram / 1e9, " GB (a damaged file?)"));
   d.X.set_size(n_features, n);
   std::vector<std::int64_t> labels(n);
   if (n > 0) {
@@ -114,9 +123,10 @@ Dataset read_here(const std::string& path, const Hdf5Options& opt) {
   std::int64_t max_label = -1;
   for (hsize_t j = 0; j < n; ++j) {
     const std::int64_t v = labels[j];
-    require_io(v >= 0 && (opt.n_classes == 0 || static_cast<arma::uword>(v) < opt.n_classes),
-               cat(fn, path, ": dataset '", opt.y, "' [", j, "] = ", v, " is outside the class range [0, ",
-                   opt.n_classes ? cat(opt.n_classes) : std::string("inf"), ")"));
+    const arma::uword limit = opt.n_classes > 0 ? opt.n_classes : max_classes;
+    require_io(v >= 0 && static_cast<arma::uword>(v) < limit,
+               cat(fn, path, ": dataset '", opt.y, "' [", j, "] = ", v, " is outside the class range [0, ", limit,
+                   ")", opt.n_classes > 0 ? "" : " (at most max_classes labels; a damaged file?)"));
     d.y[j] = static_cast<arma::uword>(v);
     max_label = std::max(max_label, v);
   }

@@ -166,8 +166,9 @@ struct RunFile::Impl {
 namespace {
 
 // A failed run's status, written into a file that its writer could not finish (the disk filled
-// up): reopened, so that only the status attribute is written, which needs no new space (the file
-// already holds a status string of the same kind). Best effort: false if even that fails.
+// up): reopened, so that only the status attribute is rewritten, which needs little space (a
+// short string in the file's global heap, whose collection usually has room). Best effort: false
+// if even that fails; the file then keeps "running", or cannot be opened at all.
 bool record_status(const std::filesystem::path& file, RunStatus status) noexcept {
   try {
     h5::Object f = h5::open_file(file, true);

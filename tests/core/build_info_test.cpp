@@ -164,4 +164,13 @@ BOOST_AUTO_TEST_CASE(command_line_keeps_each_argument_verbatim_without_quoting) 
   BOOST_TEST(lw::command_line(2, argv_nulled) == "prog x");
 }
 
+BOOST_AUTO_TEST_CASE(physical_memory_is_the_kernels_total) {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  double kib = 0;
+  meminfo >> key >> kib;  // "MemTotal: N kB"
+  BOOST_TEST_REQUIRE(key == "MemTotal:");
+  BOOST_TEST(lw::physical_memory_bytes() == kib * 1024, boost::test_tools::tolerance(0.01));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

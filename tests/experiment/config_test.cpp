@@ -1,6 +1,7 @@
 // experiment/config: the lists, the checks that name the option, and the options bound into
 // fine-tuning's TrainConfig.
 #include "layerwise/experiment/config.hpp"
+#include "layerwise/core/build_info.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -197,15 +198,22 @@ BOOST_AUTO_TEST_CASE(schemes_refuse_activations_and_data_ranges_their_layers_can
     c.pretrain.options["pretrain." + inits + ".batch_size"] = "10";
     return error_of([&] { lw::validate_for_data(c, s); });
   };
+  const std::string sp = error("sparse_ae", "tanh", "1");  // the KL penalty needs sigmoid units
+  BOOST_TEST(contains(sp, "pretrain.sparse_ae.beta > 0 needs sigmoid hidden units, not tanh"), sp);
   for (const char* ae : {"ae", "dae", "sparse_ae", "contractive_ae"}) {
+    const bool sparse = std::string(ae) == "sparse_ae";
+    const auto error_ae = [&](const std::string& acts, const std::string& depths, std::map<std::string, std::string> o = {}) {
+      if (sparse) o["pretrain.sparse_ae.beta"] = "0";
+      return error(ae, acts, depths, o);
+    };
     BOOST_TEST_CONTEXT(ae) {
-      BOOST_TEST(error(ae, "sigmoid", "1,3").empty());
-      BOOST_TEST(error(ae, "tanh", "1").empty());  // one layer: only the data's range matters
-      const std::string e = error(ae, "sigmoid,tanh", "1,2");
+      BOOST_TEST(error_ae("sigmoid", "1,3").empty());
+      BOOST_TEST(error_ae("tanh", "1").empty());  // one layer: only the data's range matters
+      const std::string e = error_ae("sigmoid,tanh", "1,2");
       BOOST_TEST(contains(e, std::string("--inits ") + ae + " with --activations tanh"), e);
       BOOST_TEST(contains(e, std::string("pretrain.") + ae + ".loss = cross_entropy needs inputs in [0, 1]"), e);
       BOOST_TEST(contains(e, "tanh outputs, in [-1, 1]"), e);
-      BOOST_TEST(error(ae, "tanh", "2", {{std::string("pretrain.") + ae + ".loss", "squared_error"}}).empty());
+      BOOST_TEST(error_ae("tanh", "2", {{std::string("pretrain.") + ae + ".loss", "squared_error"}}).empty());
     }
   }
   BOOST_TEST(contains(error("rbm", "relu", "1"), "Bernoulli hidden units need sigmoid hidden layers, not relu"));

@@ -843,6 +843,35 @@ class ReviewFixesTest(unittest.TestCase):
             plot.plt.close(fig)
 
 
+def _isolated_item(x):
+    import signal
+    import time
+    if x == 2:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if x == 4:
+        raise ValueError("bad")
+    if x == 5:
+        time.sleep(30)
+    if x == 6:
+        return lambda: 0  # cannot be pickled
+    return x * 10
+
+
+class IsolatedReaderTest(unittest.TestCase):
+    def test_crashes_hangs_and_errors_cost_their_item_only(self):
+        sys.path.insert(0, str(ANALYSIS))
+        from lwresults.isolated import map_isolated
+        os.environ["LW_READ_TIMEOUT"] = "1"
+        self.addCleanup(os.environ.pop, "LW_READ_TIMEOUT", None)
+        out = map_isolated(_isolated_item, range(9), lambda i, why: f"crashed {i}: {why}")
+        self.assertEqual(out[:2] + out[3:4] + out[7:], [0, 10, 30, 70, 80])
+        self.assertEqual(out[2], "crashed 2: SIGSEGV")
+        self.assertEqual(out[4], "crashed 4: ValueError: bad")
+        self.assertEqual(out[5], "crashed 5: no answer in 1 s")
+        self.assertTrue(out[6].startswith("crashed 6: AttributeError: Can't pickle"), out[6])
+        self.assertEqual(map_isolated(_isolated_item, [], None), [])
+
+
 class ReadmeReliabilityTest(unittest.TestCase):
     def test_every_promise_names_a_test_that_exists(self):
         """README's reliability table names a test per row (`file/test_name_prefix…`, in

@@ -32,6 +32,14 @@ void check_sparse_ae(const SchemeOptions& o) {
   require(beta >= 0, cat(o.dotted("beta"), " must be >= 0 (", beta, ")"));
 }
 
+// The KL penalty is on mean activations in (0, 1): sigmoid units only.
+void check_sparse_ae_inputs(const SchemeOptions& o, const SchemeInputs& inputs) {
+  require(o.real("beta") == 0 || inputs.act == Activation::sigmoid,
+          cat(o.dotted("beta"), " > 0 needs sigmoid hidden units, not ", to_string(inputs.act), " (or set ",
+              o.dotted("beta"), " = 0)"));
+  check_autoencoder_inputs(o, inputs);
+}
+
 }  // namespace
 
 // The registry calls this on first use (see "Built-in schemes" in pretrain/scheme.hpp).
@@ -43,7 +51,7 @@ Scheme sparse_ae() {
                       "sigmoid units",
            .options = sparse_ae_options(),
            .check = check_sparse_ae,
-           .check_inputs = check_autoencoder_inputs},
+           .check_inputs = check_sparse_ae_inputs},
     [](const auto& task, const auto& ctx) { return pretrain_sparse_ae(task, ctx); });
 }
 }  // namespace builtin
