@@ -14,6 +14,17 @@
 
 namespace lw::fuzz {
 
+// Writes the bytes to `path` (replacing it); aborts if it cannot.
+inline void write_file(const std::string& path, const void* data, std::size_t size) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "fuzz: cannot write %s\n", path.c_str());
+    std::abort();
+  }
+}
+
 // A file of this process under the temp folder (one per tag), rewritten for every input and
 // removed at exit.
 class ScratchFile {
@@ -29,13 +40,7 @@ class ScratchFile {
   ScratchFile& operator=(const ScratchFile&) = delete;
 
   const std::string& write(const void* data, std::size_t size) {
-    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
-    out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-    out.close();
-    if (!out) {
-      std::fprintf(stderr, "fuzz: cannot write %s\n", path_.c_str());
-      std::abort();
-    }
+    write_file(path_, data, size);
     return path_;
   }
   const std::string& write(const std::string& bytes) { return write(bytes.data(), bytes.size()); }

@@ -42,16 +42,6 @@ struct RemoveAtExit {
   }
 };
 
-void write(const fs::path& file, const std::uint8_t* data, std::size_t size) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  out.close();
-  if (!out) {
-    std::fprintf(stderr, "fuzz: cannot write %s\n", file.c_str());
-    std::abort();
-  }
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -61,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const fs::path complete = lw::results_path(s.dir, id), partial = lw::partial_path(s.dir, id);
   std::error_code ec;
   fs::remove(partial, ec);
-  write(complete, data, size);
+  lw::fuzz::write_file(complete.string(), data, size);
   try {
     const auto why = lw::unreadable_result(s, s.runs.front());
     if (!why) {  // judged in a child (core/isolated.hpp): now read here, as the resume does
