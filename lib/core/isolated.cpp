@@ -87,18 +87,16 @@ Isolated run_isolated(const std::function<std::string()>& fn, double timeout_s) 
   bool hung = false, eof = false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    // Rounded up: a truncated wait would call a child hung up to 1 ms before its deadline.
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       hung = true;
       break;
     }
     pollfd p{.fd = fds[0], .events = POLLIN, .revents = 0};
     const int r = ::poll(&p, 1, static_cast<int>(left.count()));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) {
-      hung = r == 0;
-      break;
-    }
+    if ((r < 0 && errno == EINTR) || r == 0) continue;  // r == 0: the deadline, checked above
+    if (r < 0) break;  // poll failed: the child is killed, its answer incomplete
     char buf[4096];
     const ssize_t n = ::read(fds[0], buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
