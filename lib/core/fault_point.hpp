@@ -9,6 +9,7 @@
 //   flush     RunFile: rows handed to HDF5, before H5Fflush (every epoch end, every layer end)
 //   rename    RunFile::finish: status complete written and the file closed, before the rename
 //   summary   write_summary_csv: the .tmp written and closed, before its rename
+//   stack     write_stack_file: the .partial written and closed, before its rename
 #include <optional>
 #include <string>
 #include <string_view>

@@ -77,7 +77,10 @@ OptionTable describe_options(ExperimentConfig& c) {
       .add("finetune.noise_sd", f.noise_sd, "augmentation: Gaussian input noise sd; 0: off")
       .add("finetune.max_shift", f.max_shift, "augmentation: random image shifts (pixels)");
   OptionTable pre("Pretraining [pretrain]");
-  pre.flag("pretrain.freeze", c.pretrain.freeze, "after pretraining, train only the output layer");
+  pre.flag("pretrain.freeze", c.pretrain.freeze, "after pretraining, train only the output layer")
+      .flag("pretrain.reuse", c.pretrain.reuse,
+            "pretrain each distinct layer once and reuse it in every run whose stack starts with it "
+            "(<experiment>/stacks/; the same numbers); --pretrain.reuse=false trains every run's own");
   OptionTable log("Logging [log]");
   log.add("log.every", c.log.every, "layer statistics every N steps (and at step 0)")
       .flag("log.weights", c.log.weights, "store initial, pretrained and best weights")

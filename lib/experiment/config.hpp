@@ -34,6 +34,7 @@ struct FinetuneConfig {
 
 struct PretrainConfig {
   bool freeze = false;                       // fine-tune only the output layer after pretraining
+  bool reuse = true;                         // share pretrained layers between runs (stack_store.hpp)
   std::map<std::string, std::string> options;  // "pretrain.<scheme>.<key>" -> value
 };
 

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <algorithm>
 #include <thread>
 #include <iostream>
 #include <vector>
@@ -102,14 +104,30 @@ struct Event {
 
 void master_loop(const MpiSession& mpi, const std::vector<std::size_t>& items,
                  const DistributeHooks& hooks) {
-  std::mutex mutex;  // guards next and events
-  std::size_t next = 0;
+  std::mutex mutex;  // guards pending, running_groups and events
+  std::vector<std::size_t> pending = items;
+  std::vector<std::string> groups(items.empty() ? 0 : *std::max_element(items.begin(), items.end()) + 1);
+  if (hooks.group)
+    for (const std::size_t i : items) groups[i] = hooks.group(i);
+  std::multiset<std::string> running_groups;
   std::vector<Event> events;
   std::atomic<bool> local_finished{false};
   auto take = [&]() -> std::optional<std::size_t> {
     std::lock_guard lock(mutex);
-    if ((hooks.stop && *hooks.stop) || next >= items.size()) return std::nullopt;
-    return items[next++];
+    if ((hooks.stop && *hooks.stop) || pending.empty()) return std::nullopt;
+    auto it = std::find_if(pending.begin(), pending.end(), [&](std::size_t i) {
+      return groups[i].empty() || running_groups.count(groups[i]) == 0;
+    });
+    if (it == pending.end()) it = pending.begin();
+    const std::size_t item = *it;
+    pending.erase(it);
+    if (!groups[item].empty()) running_groups.insert(groups[item]);
+    return item;
+  };
+  auto release = [&](std::size_t item) {  // under mutex
+    if (item >= groups.size() || groups[item].empty()) return;
+    const auto at = running_groups.find(groups[item]);
+    if (at != running_groups.end()) running_groups.erase(at);
   };
   std::thread local([&] {
     while (const auto index = take()) {
@@ -119,6 +137,7 @@ void master_loop(const MpiSession& mpi, const std::vector<std::size_t>& items,
       }
       RunOutcome report = hooks.run(*index);
       std::lock_guard lock(mutex);
+      release(*index);
       events.push_back({true, *index, std::move(report)});
     }
     local_finished = true;
@@ -141,7 +160,13 @@ void master_loop(const MpiSession& mpi, const std::vector<std::size_t>& items,
                 "MPI_Recv (report)");
       RunOutcome report;
       const std::int64_t done = unpack(buf, report);
-      if (done >= 0) hooks.finished(static_cast<std::size_t>(done), source, report);
+      if (done >= 0) {
+        {
+          std::lock_guard lock(mutex);
+          release(static_cast<std::size_t>(done));
+        }
+        hooks.finished(static_cast<std::size_t>(done), source, report);
+      }
       const auto index = take();
       const std::int64_t assign = index ? static_cast<std::int64_t>(*index) : -1;
       if (index) hooks.started(*index, source);
@@ -212,6 +237,7 @@ int run_mpi(const SweepPlan& s, const MpiSession& mpi, StopFlag& stop) {
       try {
         adopt_legacy(s);
         set_aside_unreadable(s);
+        if (s.prune_stacks) prune_stacks(s);
         records.emplace(s);
       } catch (const std::exception& e) {
         std::cerr << s.program << ": " << e.what() << "\n";
@@ -235,6 +261,7 @@ int run_mpi(const SweepPlan& s, const MpiSession& mpi, StopFlag& stop) {
   int running = 0;
   DistributeHooks hooks;
   hooks.stop = &stop.requested;
+  hooks.group = [&](std::size_t i) { return stack_key_of(s, i); };
   hooks.run = [&](std::size_t i) {
     try {
       return worker.run(s.runs[i], nullptr);

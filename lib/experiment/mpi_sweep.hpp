@@ -62,6 +62,10 @@ struct DistributeHooks {
   std::function<void(std::size_t item, int rank, const RunOutcome&)> finished;
   // Once set, no further runs are handed out; runs under way finish (or stop themselves).
   std::atomic<bool>* stop = nullptr;
+  // Optional, rank 0: the item's group ("" for none). The next item handed out is the first whose
+  // group no running item has, or the first left when every one has: runs on one stored stack
+  // (stack_store.hpp) then go to one rank after another instead of waiting for each other.
+  std::function<std::string(std::size_t item)> group;
 };
 
 // Runs each of `items` (the grid positions still to run; read on rank 0 only) exactly once, on

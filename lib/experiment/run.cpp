@@ -1,4 +1,5 @@
 #include "layerwise/experiment/run.hpp"
+#include "layerwise/experiment/stack_store.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -57,7 +58,8 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
                RunHeader{.run_id = run.run_id, .experiment = cfg.experiment,
                          .seed = static_cast<std::int64_t>(run.seed), .command_line = command_line},
                cfg.overwrite);
-  file.write_config(run_config(cfg, run, effective));
+  const std::vector<ConfigEntry> config = run_config(cfg, run, effective);
+  file.write_config(config);
   file.write_data(split.info);
 
   arma::Mat<T> x_store, xv_store, xt_store;
@@ -93,8 +95,12 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
                      .seed = run.seed, .options = cfg.pretrain.options};
     GreedyData<T> gdata{.X = X, .X_valid = &Xv, .labels = &split.train.y,
                         .valid_labels = &split.valid.y, .n_classes = split.info.n_classes};
-    GreedyResult<T> stack =
-        pretrain_greedy(gspec, gdata, TrainHooks<T>{pretrain_observers, {}, stop});
+    const StackHeader stack_id = stack_header(config, split.info.checksum);
+    std::optional<StackStore<T>> store;
+    if (cfg.pretrain.reuse) store.emplace(experiment_dir(cfg), stack_id, stop);
+    file.write_pretrain_stack(stack_id.key, store ? store->file_name() : "");
+    GreedyResult<T> stack = pretrain_greedy(gspec, gdata, TrainHooks<T>{pretrain_observers, {}, stop},
+                                            store ? &*store : nullptr);
     if (stack.status != TrainStatus::complete) {
       outcome.status = to_run_status(stack.status);
       outcome.message = stack.message;

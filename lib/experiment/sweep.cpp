@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 #include <system_error>
 
 #include "layerwise/core/blas.hpp"
@@ -15,6 +16,7 @@
 #include "layerwise/experiment/summary.hpp"
 #include "layerwise/experiment/worker.hpp"
 #include "layerwise/io/h5.hpp"
+#include "layerwise/io/run_lock.hpp"
 #include "layerwise/pretrain/scheme.hpp"
 
 namespace po = boost::program_options;
@@ -72,7 +74,10 @@ std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk,
       .add("blas-kernel", s.blas_kernel,
            "OpenBLAS kernel: auto (default; lifts a slow fallback kernel, checked against a "
            "reference product), default (OpenBLAS's own choice) or a core name; also "
-           "LW_BLAS_KERNEL");
+           "LW_BLAS_KERNEL")
+      .flag("prune-stacks", s.prune_stacks,
+            "remove the stored stacks (<experiment>/stacks/) that no run of this grid uses, then "
+            "run; with --dry-run, list them only. Not with --shard (the other shards' runs use them)");
   static std::ostream silent(nullptr);
   std::ostream& err = talk ? std::cerr : silent;
   try {
@@ -90,6 +95,11 @@ std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk,
         for (const auto& [k, v] : build_info_fields(build_info())) std::cout << k << ": " << v << "\n";
       return 0;
     }
+    // An action, not a setting: not recorded in the files.
+    std::erase_if(s.args.effective, [](const ConfigEntry& e) { return e.key == "prune-stacks"; });
+    require(!s.prune_stacks || s.shard.empty(),
+            "--prune-stacks with --shard " + s.shard +
+                ": a shard knows only its own runs and would remove the stacks of the others");
     validate(s.cfg);
     validate_scheme_overrides(s.cfg.pretrain.options);
     s.runs = select_shard(expand_grid(s.cfg), s.shard);
@@ -119,6 +129,7 @@ std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk,
 }
 
 namespace {
+void print_stacks(const SweepPlan& s);
 // A complete file is read in well under a second; a minute without an answer is a hang
 // (LW_READ_TIMEOUT=<seconds> changes it, as for tools/analysis).
 double judge_timeout_s() { return read_timeout_s(60); }
@@ -231,6 +242,7 @@ std::optional<int> check_folder(const SweepPlan& s) {
         what = "  (partial, redone)";
       std::cout << "  " << results_path(s.dir, r.run_id).string() << what << "\n";
     }
+    print_stacks(s);
     return 0;
   }
   return std::nullopt;
@@ -333,6 +345,113 @@ void SweepRecords::refresh(const SweepPlan& s) {
   }
 }
 
+std::string stack_key_of(const SweepPlan& s, std::size_t i) {
+  const RunSpec& run = s.runs.at(i);
+  if (!run.pretrained || !s.cfg.pretrain.reuse) return "";
+  return stack_header(run_config(s.cfg, run, s.args.effective)).key;
+}
+
+std::vector<StackUse> stack_uses(const SweepPlan& s, bool only_to_do) {
+  std::vector<StackUse> out;
+  if (!s.cfg.pretrain.reuse) return out;
+  for (const auto& run : s.runs) {
+    if (!run.pretrained) continue;
+    if (only_to_do && !s.cfg.overwrite && is_complete(s.dir, run.run_id)) continue;
+    const StackHeader h = stack_header(run_config(s.cfg, run, s.args.effective));
+    auto use = std::find_if(out.begin(), out.end(), [&](const StackUse& u) { return u.header.key == h.key; });
+    if (use == out.end()) {
+      char seed[16];
+      std::snprintf(seed, sizeof seed, "s%02llu", static_cast<unsigned long long>(run.seed));
+      out.push_back({h, cat(run.arm, " ", run.activation, " w", run.width, " ", seed)});
+      use = out.end() - 1;
+    }
+    use->depth = std::max(use->depth, run.depth);
+    use->layers_alone += run.depth;
+  }
+  return out;
+}
+
+std::vector<std::filesystem::path> unused_stacks(const SweepPlan& s) {
+  std::vector<std::filesystem::path> out;
+  const auto dir = stacks_dir(s.dir);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return out;
+  std::vector<std::string> used;
+  for (const auto& u : stack_uses(s)) used.push_back(u.header.key);
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const auto dot = name.find('.');
+    if (name.empty() || name[0] == '.' || dot == std::string::npos) continue;  // .run_locks
+    const std::string rest = name.substr(dot);
+    if (rest == ".h5.unreadable") {  // set aside: never used again
+      out.push_back(entry.path());
+      continue;
+    }
+    if (rest != ".h5" && rest != ".h5.partial") continue;
+    if (std::find(used.begin(), used.end(), name.substr(0, dot)) == used.end())
+      out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::size_t prune_stacks(const SweepPlan& s) {
+  std::size_t removed = 0;
+  for (const auto& f : unused_stacks(s)) {
+    const std::string name = f.filename().string();
+    const auto lock = RunLock::try_take(f.parent_path(), name.substr(0, name.find('.')));
+    if (!lock) continue;  // another process is writing it
+    std::error_code ec;
+    if (std::filesystem::remove(f, ec)) ++removed;
+  }
+  std::cout << s.program << ": --prune-stacks: removed " << removed
+            << " stored stack file(s) no run of this grid uses from " << stacks_dir(s.dir).string() << "/\n";
+  return removed;
+}
+
+namespace {
+
+// --dry-run's account of the stored stacks, for the runs still to do.
+void print_stacks(const SweepPlan& s) {
+  long alone = 0;
+  for (const auto& r : s.runs)
+    if (r.pretrained && (s.cfg.overwrite || !is_complete(s.dir, r.run_id))) alone += r.depth;
+  if (!s.cfg.pretrain.reuse) {
+    if (alone > 0)
+      std::cout << "pretraining: " << alone << " layers (--pretrain.reuse=false: every run trains its own)\n";
+    return;
+  }
+  const auto uses = stack_uses(s, true);
+  std::ostringstream lines;
+  long to_train = 0, reused = 0;
+  for (const auto& u : uses) {
+    const auto file = s.dir / stack_file_name(u.header.key);
+    std::string why;
+    const long stored = usable_stack_layers(file, u.header, s.cfg.precision, &why);
+    const long have = std::max(0L, stored);
+    const long train = std::max(0L, u.depth - have);
+    to_train += train;
+    reused += u.layers_alone - train;
+    lines << "  " << file.string() << "  " << u.label << ": " << u.depth << " layer(s) needed, ";
+    if (stored < 0) lines << "damaged (" << why << "), all retrained\n";
+    else if (stored == 0) lines << "none stored, " << train << " to train\n";
+    else lines << have << " stored" << (train > 0 ? cat(", ", train, " to train") : std::string()) << "\n";
+  }
+  if (alone > 0)
+    std::cout << "pretraining: " << uses.size() << " stored stack(s) in " << stacks_dir(s.dir).string()
+            << "/; " << to_train << " layer(s) to train, " << reused << " read from stacks ("
+            << alone << " layer pretrainings without reuse)\n"
+            << lines.str();
+  const auto unused = unused_stacks(s);
+  if (!unused.empty()) {
+    std::cout << unused.size() << " stored stack file(s) no run of this grid uses"
+              << (s.prune_stacks ? " (--prune-stacks would remove them):\n" : " (--prune-stacks removes them):\n");
+    for (const auto& f : unused) std::cout << "  " << f.string() << "\n";
+  }
+}
+
+}  // namespace
+
 void print_skipped(const SweepPlan& s, const SweepRecords& records) {
   const std::size_t skipped = s.runs.size() - records.todo.size();
   if (skipped > 0)
@@ -379,6 +498,7 @@ int run_serial(const SweepPlan& s, StopFlag& stop) {
   try {
     adopt_legacy(s);
     set_aside_unreadable(s);
+    if (s.prune_stacks) prune_stacks(s);
   } catch (const std::exception& e) {
     std::cerr << s.program << ": " << e.what() << "\n";
     return 2;

@@ -7,6 +7,7 @@
 //                    canonical name, when made with the same options (same run_hash)
 //   set_aside_unreadable  a <run_id>.h5 that is no readable complete result is renamed
 //                    <run_id>.h5.unreadable (never deleted) and the run is redone
+//   prune_stacks     --prune-stacks: stored stacks (stack_store.hpp) no run of the grid uses go
 //   run_serial       the runs still to do, one at a time; then the summary table and csv
 // A run is skipped when <results>/<experiment>/<run_id>.h5 is complete and its run_hash matches.
 // Exit statuses: 0 done, 1 a run failed (an exception), 2 bad options, data or folder,
@@ -21,6 +22,7 @@
 #include "layerwise/experiment/config.hpp"
 #include "layerwise/experiment/grid.hpp"
 #include "layerwise/experiment/run.hpp"
+#include "layerwise/experiment/stack_store.hpp"
 
 namespace lw {
 
@@ -30,6 +32,7 @@ struct SweepPlan {
   ParsedArgs args;
   std::vector<RunSpec> runs;  // the grid (or this shard of it), in grid order
   std::string shard, blas_kernel, command_line;
+  bool prune_stacks = false;  // --prune-stacks
   std::string program = "depth_sweep";  // names the messages
   std::filesystem::path dir;  // <results>/<experiment>
 };
@@ -79,6 +82,25 @@ std::size_t set_aside_unreadable(const SweepPlan& plan);
 // The results folder (plan.dir) must take files before hours of training go into the first run:
 // created if missing, then a file written and removed. Returns false after printing why.
 bool results_folder_writable(const SweepPlan& plan);
+
+// The stored stacks (experiment/stack_store.hpp) the grid's pretrained runs use (only_to_do: those
+// not complete in the folder, or all with --overwrite), one per key, in grid order; empty with
+// --pretrain.reuse=false.
+struct StackUse {
+  StackHeader header;
+  std::string label;      // "dae sigmoid w500 s01"
+  long depth = 0;         // layers of the grid's deepest run on it
+  long layers_alone = 0;  // layers its runs pretrain without reuse: the sum of their depths
+};
+std::vector<StackUse> stack_uses(const SweepPlan& plan, bool only_to_do = false);
+// Stack files (and leftover .partial files) in <dir>/stacks/ that no run of the grid uses, and
+// those set aside as .unreadable.
+std::vector<std::filesystem::path> unused_stacks(const SweepPlan& plan);
+// Removes the unused stacks no process holds (--prune-stacks), saying so; returns how many.
+std::size_t prune_stacks(const SweepPlan& plan);
+// The stack key of run i when it reads and writes a stored stack, else "" (for the MPI scheduler,
+// which hands out runs of a stack another rank is training only when nothing else is left).
+std::string stack_key_of(const SweepPlan& plan, std::size_t i);
 
 // The runs' outcomes, in grid order; complete runs of an earlier sweep are read back.
 struct SweepRecords {

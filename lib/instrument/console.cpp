@@ -27,6 +27,7 @@ void ConsoleProgress<T>::on_phase_begin(const PhaseInfo& phase) {
 
 template <class T>
 bool ConsoleProgress<T>::on_epoch_end(const EpochMetrics& m) {
+  if (!phase_.stored_in.empty()) return true;  // a stored layer: one line at its end
   std::string what = phase_.name == "pretrain"
                          ? cat("pretrain ", phase_.scheme, " layer ", phase_.layer + 1)
                          : std::string("finetune");
@@ -64,6 +65,14 @@ bool ConsoleProgress<T>::on_epoch_end(const EpochMetrics& m) {
 
 template <class T>
 void ConsoleProgress<T>::on_phase_end(const PhaseInfo& phase, const TrainResult& result) {
+  if (!phase.stored_in.empty()) {
+    const double loss = result.epochs.empty() ? nan_value : result.epochs.back().train_loss;
+    std::fprintf(out_, "[run %zu/%zu %s] pretrain %s layer %d: stored (%s), %zu epochs, loss %.4f\n",
+                 sweep_.runs_done + 1, sweep_.runs_total, run_id_.c_str(), phase.scheme.c_str(),
+                 phase.layer + 1, phase.stored_in.c_str(), result.epochs.size(), loss);
+    std::fflush(out_);
+    return;
+  }
   if (tty_) std::fprintf(out_, "\n");
   if (result.status != TrainStatus::complete)
     std::fprintf(out_, "[run %zu/%zu %s] %s %s: %s\n", sweep_.runs_done + 1, sweep_.runs_total,

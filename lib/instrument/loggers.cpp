@@ -86,11 +86,15 @@ bool PretrainLogger<T>::on_epoch_end(const EpochMetrics& m) {
 }
 
 template <class T>
-void PretrainLogger<T>::on_phase_end(const PhaseInfo&, const TrainResult&) {
+void PretrainLogger<T>::on_phase_end(const PhaseInfo& phase, const TrainResult& result) {
   if (!active_) return;
   active_ = false;
-  file_.end_pretrain_layer(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+  double wall_time_s = 0;  // a stored layer: the time its training took, as recorded
+  if (phase.stored_in.empty())
+    wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  else
+    for (const EpochMetrics& m : result.epochs) wall_time_s += m.wall_time_s;
+  file_.end_pretrain_layer(wall_time_s, phase.stored_in);
 }
 
 template class ResultsLogger<float>;

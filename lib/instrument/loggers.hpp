@@ -6,7 +6,8 @@
 //   PretrainLogger (greedy pretraining, one phase per hidden layer)
 //     /pretrain/layer_NN  begun with the scheme and its typed options when the layer's phase
 //                         begins; each epoch's training and validation loss as it ends; the
-//                         layer's wall time when the phase ends
+//                         layer's wall time when the phase ends (for a layer read from a stored
+//                         stack: the recorded epochs, the time its training took, and where)
 // The file is flushed at every epoch end, so a killed run keeps every finished epoch of both.
 #include <chrono>
 #include <vector>

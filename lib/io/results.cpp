@@ -318,7 +318,8 @@ void RunFile::begin_pretrain_layer(std::size_t layer, const std::string& scheme,
   m.pretrain_layer = h5::create_group(m.pretrain, layer_name(layer));
   h5::write_attr(m.pretrain_layer, "scheme", scheme);
   for (const auto& o : options) {
-    require(o.key != "scheme" && o.key != "wall_time_s" && !h5::has_attr(m.pretrain_layer, o.key),
+    require(o.key != "scheme" && o.key != "wall_time_s" && o.key != "stored_in" &&
+                !h5::has_attr(m.pretrain_layer, o.key),
             cat("RunFile::begin_pretrain_layer(): reserved or repeated option (", o.key, ")"));
     require(!o.key.empty() && o.key.find('.') == std::string::npos,
             cat("RunFile::begin_pretrain_layer(): an option's own key, not a dotted one (", o.key, ")"));
@@ -344,16 +345,25 @@ void RunFile::append_pretrain_epoch(std::int64_t epoch, double loss, double vali
   m.flush_file();
 }
 
-void RunFile::end_pretrain_layer(double wall_time_s) {
+void RunFile::end_pretrain_layer(double wall_time_s, const std::string& stored_in) {
   Impl& m = *impl_;
   m.require_open("end_pretrain_layer");
   require(m.pretrain_layer.is_open(), "RunFile::end_pretrain_layer(): no pretraining layer begun");
   h5::write_attr(m.pretrain_layer, "wall_time_s", wall_time_s);
+  h5::write_attr(m.pretrain_layer, "stored_in", stored_in);
   m.pretrain_epoch.close();
   m.pretrain_loss.close();
   m.pretrain_valid_loss.close();
   m.pretrain_layer.close();
   m.flush_file();
+}
+
+void RunFile::write_pretrain_stack(const std::string& key, const std::string& file) {
+  Impl& m = *impl_;
+  m.require_open("write_pretrain_stack");
+  h5::write_attr(m.pretrain, "stack_key", key);
+  h5::write_attr(m.pretrain, "stack_file", file);
+  h5::flush(m.file);
 }
 
 void RunFile::append_epoch(const EpochRow& row) {

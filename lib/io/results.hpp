@@ -29,8 +29,11 @@
 // | `/data` attrs | source, path, n_train, n_valid, n_test, n_features, n_classes, checksum (str) |
 // | `/network` attrs | depth, layer_sizes (int64[L+1]: input, hidden..., output), activations
 // |                  | (str[L], per weight layer), loss, init, pretrain, precision ("float32"/"float64") |
+// | `/pretrain` attrs | pretrained arms: stack_key (experiment/stack_store.hpp), stack_file (the
+// |                   | stored stack the run used, relative to the experiment folder; "" without) |
 // | `/pretrain/layer_NN` | attrs scheme, one attr per scheme option (key as declared, typed),
-// |                      | wall_time_s (written when the layer ends); datasets epoch (E) int64,
+// |                      | wall_time_s and stored_in (written when the layer ends: the stack file
+// |                      | the layer was read from, "" when this run trained it); datasets epoch (E) int64,
 // |                      | loss (E) float64, valid_loss (E) float64 (NaN without validation) |
 // | `/finetune/epochs` | epoch, train_loss, train_error, valid_loss, valid_error, wall_time_s (E);
 // |                    | grad_norm_W_mean (E, L) |
@@ -132,7 +135,10 @@ class RunFile {
   void begin_pretrain_layer(std::size_t layer, const std::string& scheme,
                             const std::vector<ConfigEntry>& options);
   void append_pretrain_epoch(std::int64_t epoch, double loss, double valid_loss);
-  void end_pretrain_layer(double wall_time_s);
+  // stored_in: the stack file a stored layer came from ("" when trained by this run).
+  void end_pretrain_layer(double wall_time_s, const std::string& stored_in = "");
+  // The stored stack of a pretrained run: its key and file ("" when not stored).
+  void write_pretrain_stack(const std::string& key, const std::string& file);
 
   void append_epoch(const EpochRow& row);  // then flushes the file
   // Held in memory and written with the next flush (every epoch end, flush(), finish(), the

@@ -20,9 +20,24 @@ std::vector<double> LayerReport::valid_loss_by_epoch() const {
   return out;
 }
 
+namespace {
+
+// A stored layer's training, told to the observers as it was recorded.
+template <class T>
+void replay(const std::vector<Observer<T>*>& observers, const PhaseInfo& phase,
+            const TrainResult& train) {
+  for (Observer<T>* o : observers) {
+    o->on_phase_begin(phase);
+    for (const EpochMetrics& m : train.epochs) o->on_epoch_end(m);
+    o->on_phase_end(phase, train);
+  }
+}
+
+}  // namespace
+
 template <class T>
 GreedyResult<T> pretrain_greedy(const GreedySpec& spec, const GreedyData<T>& data,
-                                const TrainHooks<T>& hooks) {
+                                const TrainHooks<T>& hooks, LayerCache<T>* cache) {
   const Scheme& scheme = find_scheme(spec.scheme);
   validate_scheme_overrides(spec.options);
   require(!spec.hidden_sizes.empty(), "pretrain_greedy(): no hidden layers to pretrain");
@@ -52,11 +67,25 @@ GreedyResult<T> pretrain_greedy(const GreedySpec& spec, const GreedyData<T>& dat
                                .layer = static_cast<int>(l),
                                .observers = hooks.observers,
                                .stop_requested = hooks.stop_requested};
-    SchemeResult<T> trained = run_scheme(scheme, task, ctx);
+    const auto train_now = [&] {
+      SchemeResult<T> r = run_scheme(scheme, task, ctx);
+      return TrainedLayer<T>{std::move(r.layer), std::move(r.train)};
+    };
+    TrainedLayer<T> trained = cache ? cache->layer(static_cast<int>(l), train_now) : train_now();
+    if (!trained.stored_in.empty()) {
+      require(trained.layer.fan_in() == X.n_rows && trained.layer.fan_out() == task.fan_out &&
+                  trained.layer.act == task.act,
+              cat("pretrain_greedy(): the cache's layer ", l, " (", trained.stored_in, ") is ",
+                  trained.layer.fan_out(), "x", trained.layer.fan_in(), " ", to_string(trained.layer.act),
+                  "; expected ", task.fan_out, "x", X.n_rows, " ", to_string(task.act)));
+      replay(hooks.observers, PhaseInfo{"pretrain", static_cast<int>(l), scheme.name, trained.stored_in},
+             trained.train);
+    }
     LayerReport report{.layer = static_cast<int>(l),
                        .scheme = scheme.name,
                        .options = options.entries(),
-                       .train = std::move(trained.train)};
+                       .train = std::move(trained.train),
+                       .stored_in = trained.stored_in};
     const TrainStatus status = report.train.status;
     const std::string message = report.train.message;
     result.reports.push_back(std::move(report));
@@ -90,9 +119,9 @@ Network<T> stack_network(std::vector<DenseLayer<T>> hidden, const OutputSpec& ou
 }
 
 template GreedyResult<float> pretrain_greedy(const GreedySpec&, const GreedyData<float>&,
-                                             const TrainHooks<float>&);
+                                             const TrainHooks<float>&, LayerCache<float>*);
 template GreedyResult<double> pretrain_greedy(const GreedySpec&, const GreedyData<double>&,
-                                              const TrainHooks<double>&);
+                                              const TrainHooks<double>&, LayerCache<double>*);
 template Network<float> stack_network(std::vector<DenseLayer<float>>, const OutputSpec&,
                                       std::uint64_t);
 template Network<double> stack_network(std::vector<DenseLayer<double>>, const OutputSpec&,

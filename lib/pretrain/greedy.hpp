@@ -10,12 +10,17 @@
 // layer (stack_network). Fine-tuning itself is the caller's: lw::train with a NetworkObjective,
 // optionally wrapped in FrozenLayersObjective (pretrain/frozen_objective.hpp) to keep the
 // pretrained layers fixed.
+// Layer l is a function of the layers below it and of the spec without its depth (and of the data),
+// so a depth-5 stack begins with the depth-3 one of the same spec: a LayerCache hands out layers
+// trained before (experiment/stack_store.hpp keeps them in files a sweep's runs share), and their
+// recorded epochs are replayed to the observers (PhaseInfo::stored_in names the source).
 // Randomness (core/streams.hpp): layer l's scheme draws from stream::scheme_stream(seed, scheme,
 // name, l) and starts from stream::hidden_init(seed, l); the output layer from
 // stream::output_init(seed),
 // the stream make_network uses, so every arm of a seed gets the same output weights.
 #include <armadillo>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <utility>
@@ -53,6 +58,7 @@ struct LayerReport {
   std::string scheme = {};
   std::vector<ConfigEntry> options = {};  // every option of the scheme, typed, own keys
   TrainResult train = {};                  // epochs (each with its wall time), status
+  std::string stored_in = {};              // where a LayerCache found it; "" if trained now
 
   std::vector<double> loss_by_epoch() const;        // train.epochs[e].train_loss
   std::vector<double> valid_loss_by_epoch() const;  // NaN entries without validation
@@ -66,12 +72,31 @@ struct GreedyResult {
   std::string message;  // why a layer diverged or was interrupted
 };
 
-// Pretrains every hidden layer. Stops after a layer whose training did not complete (diverged or
+// A hidden layer and its training, as a LayerCache keeps it.
+template <class T>
+struct TrainedLayer {
+  DenseLayer<T> layer;
+  TrainResult train;
+  std::string stored_in = {};  // where the cache found it; "" when train() made it now
+};
+
+// Layers of one stack trained before. One cache serves one GreedySpec without its depth (and one
+// data set): its owner keys it by everything else that decides the numbers.
+template <class T>
+class LayerCache {
+ public:
+  virtual ~LayerCache() = default;
+  // Layer l, asked for bottom-up (layers 0..l-1 came from this cache just before): the stored one,
+  // or train()'s, which the cache keeps when its training completed.
+  virtual TrainedLayer<T> layer(int l, const std::function<TrainedLayer<T>()>& train) = 0;
+};
+
+// Pretrains every hidden layer, or takes it from `cache` (null: train every layer). Stops after a layer whose training did not complete (diverged or
 // interrupted): status and message say so, and layers/reports hold what was trained so far
 // (including that layer). Options are validated first (validate_scheme_overrides).
 template <class T>
 GreedyResult<T> pretrain_greedy(const GreedySpec& spec, const GreedyData<T>& data,
-                                const TrainHooks<T>& hooks = {});
+                                const TrainHooks<T>& hooks = {}, LayerCache<T>* cache = nullptr);
 
 struct OutputSpec {
   arma::uword n_outputs = 0;

@@ -23,6 +23,9 @@ struct PhaseInfo {
   std::string name;      // "finetune" or "pretrain"
   int layer = -1;        // pretraining: the layer being trained
   std::string scheme;    // pretraining: the scheme
+  // pretraining: where a stored layer came from (pretrain/greedy.hpp LayerCache); its epochs are
+  // replayed to the observers as recorded. "" for a layer trained now.
+  std::string stored_in = {};
 };
 
 // The update norms of one network layer's W and b (Parameter::layer and role), as the optimizer

@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(a_killed_sweep_resumes_to_the_files_of_an_uninterrupted_one
   BOOST_REQUIRE_EQUAL(resumed.exit_code, 0);
   BOOST_TEST(contains(resumed.output, "complete, skipped"), resumed.output);
   int compared = 0;
-  for (const auto& f : lw::test::files_in(dir / "a/s")) {
+  for (const auto& f : lw::test::run_files_in(dir / "a/s")) {
     if (f.extension() != ".h5" || contains(f.filename().string(), ".model.")) continue;
     const fs::path other = dir / "b/s" / f.filename();
     BOOST_TEST_CONTEXT(f.filename()) {
@@ -263,7 +263,7 @@ BOOST_AUTO_TEST_CASE(the_same_config_and_seed_give_bit_identical_files) {
   lw::test::TempDir dir;
   BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), tiny_grid(dir / "a", "r"), dir / "a.txt").exit_code, 0);
   BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), tiny_grid(dir / "b", "r"), dir / "b.txt").exit_code, 0);
-  for (const auto& f : lw::test::files_in(dir / "a/r"))
+  for (const auto& f : lw::test::run_files_in(dir / "a/r"))
     if (f.extension() == ".h5")
       BOOST_TEST(lw::test::compare_results(f, dir / "b/r" / f.filename()) == "", f.filename());
 }
@@ -346,7 +346,7 @@ BOOST_AUTO_TEST_CASE(two_shards_cover_the_grid_exactly_once) {
   BOOST_TEST(trained.size() == 12u);
   for (const auto& [id, n] : trained) BOOST_TEST(n == 1, id);
   int runs = 0;
-  for (const auto& f : lw::test::files_in(dir / "res/sh"))
+  for (const auto& f : lw::test::run_files_in(dir / "res/sh"))
     if (f.extension() == ".h5") ++runs;
   BOOST_TEST(runs == 12);
   BOOST_TEST(fs::exists(dir / "res/sh/summary-shard-0-2.csv"));
@@ -446,7 +446,7 @@ BOOST_AUTO_TEST_CASE(two_sweeps_at_once_on_one_folder_share_the_runs_and_write_a
   BOOST_TEST(contains(rerun.output, "6 of 6 runs complete, skipped"), rerun.output);
   const auto single = run_program(depth_sweep(), args("single"), dir / "c.txt");
   BOOST_TEST_REQUIRE(single.exit_code == 0, single.output);
-  for (const auto& f : lw::test::files_in(dir / "single/x")) {
+  for (const auto& f : lw::test::run_files_in(dir / "single/x")) {
     if (f.extension() != ".h5") continue;
     BOOST_TEST(lw::is_complete(dir / "shared/x", f.stem().string()), f.filename());
     BOOST_TEST(lw::test::compare_results(f, dir / "shared/x" / f.filename()) == "", f.filename());

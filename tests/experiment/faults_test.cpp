@@ -19,6 +19,7 @@
 #include "experiment/sweep_runner.hpp"
 #include "layerwise/experiment/run.hpp"
 #include "layerwise/io/results.hpp"
+#include "layerwise/io/stack_file.hpp"
 #include "support/temp_dir.hpp"
 #include "support/contains.hpp"
 
@@ -57,10 +58,19 @@ std::vector<std::string> kill_grid(const fs::path& results) {
 constexpr int kill_grid_runs = 8, kill_grid_groups = 4;
 
 // What holds in the folder whatever moment the sweep died at: a file with a run's final name is
-// complete, with a readable summary; summary.csv, if there, is whole. "" or what does not hold.
+// complete, with a readable summary; a stored stack under its final name is whole; summary.csv,
+// if there, is whole. "" or what does not hold.
 std::string crash_invariant(const fs::path& dir) {
   for (const auto& f : lw::test::files_in(dir)) {
     const std::string name = f.filename().string();
+    if (f.extension() == ".h5" && f.parent_path().filename() == "stacks") {  // a whole stack
+      try {
+        if (lw::stack_file_layers(f) < 1) return name + " is a stack without layers";
+      } catch (const std::exception& e) {
+        return name + ": " + e.what();
+      }
+      continue;
+    }
     if (f.extension() == ".h5") {
       if (lw::read_status(f) != std::string("complete")) return name + " has the final name but is not complete";
       try {
@@ -82,7 +92,7 @@ std::string crash_invariant(const fs::path& dir) {
 // Every run file of `a` equals its namesake in `b`, dataset by dataset.
 void expect_same_runs(const fs::path& a, const fs::path& b) {
   int compared = 0;
-  for (const auto& f : lw::test::files_in(a)) {
+  for (const auto& f : lw::test::run_files_in(a)) {
     if (f.extension() != ".h5") continue;
     BOOST_TEST_CONTEXT(b / f.filename()) {
       BOOST_TEST_REQUIRE(fs::exists(b / f.filename()));
@@ -158,14 +168,14 @@ BOOST_AUTO_TEST_CASE(a_full_disk_fails_the_run_keeps_finished_ones_and_a_rerun_c
 
 // SIGKILL at the moments that matter (LW_KILL_AT, core/fault_point.hpp): an epoch flush early,
 // mid-pretraining and mid-fine-tuning, a complete file before its rename, summary.csv before its
-// rename. Each time: nothing looks complete that is not, and one rerun gives the files of an
-// uninterrupted sweep.
+// rename, a stored stack before its rename. Each time: nothing looks complete that is not, and one
+// rerun gives the files of an uninterrupted sweep.
 BOOST_AUTO_TEST_CASE(killed_at_each_critical_point_a_rerun_gives_the_files_of_an_uninterrupted_sweep) {
   lw::test::TempDir dir;
   BOOST_REQUIRE_EQUAL(run_program(depth_sweep(), kill_grid(dir / "whole"), dir / "whole.txt").exit_code, 0);
   int case_no = 0;
   for (const char* at : {"flush:1", "flush:9", "flush:30", "flush:75", "flush:200", "rename:1", "rename:5",
-                         "rename:8", "summary:1"}) {
+                         "rename:8", "summary:1", "stack:1", "stack:3"}) {
     BOOST_TEST_CONTEXT("LW_KILL_AT=" << at) {
       const fs::path res = dir / ("k" + std::to_string(++case_no));
       std::vector<std::string> args{"-c", std::string("LW_KILL_AT=") + at + " exec \"$0\" \"$@\"", depth_sweep()};
@@ -179,6 +189,11 @@ BOOST_AUTO_TEST_CASE(killed_at_each_critical_point_a_rerun_gives_the_files_of_an
           if (f.extension() == ".partial") partials.push_back(f);
         BOOST_TEST_REQUIRE(partials.size() == 1u);
         BOOST_TEST(lw::read_status(partials[0]).value_or("unreadable") == "complete");
+      }
+      if (std::string(at).rfind("stack", 0) == 0) {  // the stack's .partial, never used
+        int partial_stacks = 0;
+        for (const auto& f : lw::test::files_in(res / "k/stacks")) partial_stacks += f.extension() == ".partial";
+        BOOST_TEST(partial_stacks == 1);
       }
       if (std::string(at) == "summary:1") {
         BOOST_TEST(fs::exists(res / "k/summary.csv.tmp"));

@@ -40,7 +40,7 @@ std::vector<std::string> mpi(int ranks, std::vector<std::string> args) {
 // Every run file of a equals b's; returns how many were compared.
 int compare_folders(const fs::path& a, const fs::path& b) {
   int compared = 0;
-  for (const auto& f : lw::test::files_in(a)) {
+  for (const auto& f : lw::test::run_files_in(a)) {
     if (f.extension() != ".h5") continue;
     BOOST_TEST_CONTEXT(f.filename()) {
       BOOST_REQUIRE(fs::exists(b / f.filename()));
@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(a_rank_that_dies_fails_the_sweep_and_a_rerun_redoes_the_mis
         return lw::test::find_process_with_env({tag, "OMPI_COMM_WORLD_RANK=1"});
       });
   ::unsetenv("LW_TEST_SWEEP");
-  const auto died = lw::test::files_in(dir / "res/m");
+  const auto died = lw::test::run_files_in(dir / "res/m");
   BOOST_TEST(code != 0);
   std::ifstream in(dir / "a.txt");
   const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -161,6 +161,13 @@ std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir) {
   return out;
 }
 
+std::vector<std::filesystem::path> run_files_in(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> out;
+  for (auto& f : files_in(dir))
+    if (f.parent_path().filename() != "stacks") out.push_back(std::move(f));
+  return out;
+}
+
 std::string compare_results(const std::filesystem::path& a, const std::filesystem::path& b) {
   const h5::Object fa = h5::open_file(a), fb = h5::open_file(b);
   std::vector<std::string> names;
@@ -169,6 +176,12 @@ std::string compare_results(const std::filesystem::path& a, const std::filesyste
   if (h5::exists(fa, "pretrain")) {
     std::vector<std::string> layers;
     collect(fa, "pretrain", layers);
+    for (const auto& l : layers) collect(fa, l, names);
+  }
+  if (h5::exists(fa, "weights")) {  // --log.weights: initial, pretrained, best
+    std::vector<std::string> stages, layers;
+    collect(fa, "weights", stages);
+    for (const auto& st : stages) collect(fa, st, layers);
     for (const auto& l : layers) collect(fa, l, names);
   }
   if (names.empty()) return "no datasets in " + a.string();

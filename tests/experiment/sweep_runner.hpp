@@ -40,10 +40,12 @@ int find_process_with_env(const std::vector<std::string>& entries);
 
 std::string depth_sweep();  // path of build/bin/depth_sweep
 
-// Every numeric dataset of /finetune and /pretrain and the /summary test_error of two results
-// files are equal (bitwise); wall times excepted. Returns "" or a description of the first difference.
+// Every numeric dataset of /finetune, /pretrain and /weights (with --log.weights) and the /summary
+// test_error of two results files are equal (bitwise); wall times excepted. Returns "" or a description of the first difference.
 std::string compare_results(const std::filesystem::path& a, const std::filesystem::path& b);
 
-std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir);
+std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir);  // recursive, sorted
+// files_in without the stored stacks (stacks/): the runs' files and the sweep's.
+std::vector<std::filesystem::path> run_files_in(const std::filesystem::path& dir);
 
 }  // namespace lw::test

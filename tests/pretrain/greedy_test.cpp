@@ -42,6 +42,38 @@ bool identical(const arma::fmat& a, const arma::fmat& b) {
   return arma::size(a) == arma::size(b) && arma::approx_equal(a, b, "absdiff", 0.0f);
 }
 
+// A LayerCache in memory: what it was given, and how often it answered from memory.
+struct MemoryCache final : lw::LayerCache<float> {
+  std::vector<lw::TrainedLayer<float>> kept;
+  int hits = 0, trained = 0;
+  lw::TrainedLayer<float> layer(int l, const std::function<lw::TrainedLayer<float>()>& train) override {
+    if (static_cast<std::size_t>(l) < kept.size()) {
+      ++hits;
+      auto t = kept[static_cast<std::size_t>(l)];
+      t.stored_in = "memory";
+      return t;
+    }
+    ++trained;
+    auto t = train();
+    if (t.train.status == lw::TrainStatus::complete) kept.push_back(t);
+    return t;
+  }
+};
+
+// What a results writer sees: phases begun (layer, stored_in) and epochs.
+struct PhaseSpy final : lw::Observer<float> {
+  std::vector<std::pair<int, std::string>> begun;
+  std::vector<int> epochs_per_phase;
+  void on_phase_begin(const lw::PhaseInfo& p) override {
+    begun.emplace_back(p.layer, p.stored_in);
+    epochs_per_phase.push_back(0);
+  }
+  bool on_epoch_end(const lw::EpochMetrics&) override {
+    ++epochs_per_phase.back();
+    return true;
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(pretrain_greedy)
@@ -165,6 +197,59 @@ BOOST_AUTO_TEST_CASE(the_stacked_network_has_the_output_layer_make_network_would
   BOOST_TEST((net.layers[2].act == lw::Activation::identity));
   // Pretraining starts from the arm without pretraining's weights, and moves them.
   BOOST_TEST(!identical(pretrained[0].W, fresh.layers[0].W));
+}
+
+BOOST_AUTO_TEST_CASE(a_cache_hands_out_the_layers_a_deeper_or_shallower_stack_shares_bit_for_bit) {
+  const auto train = lw_test::bars_and_stripes<float>(200, 5);
+  const auto valid = lw_test::bars_and_stripes<float>(50, 6);
+  const lw::GreedyData<float> data{.X = train.X, .X_valid = &valid.X};
+  auto spec = [](std::size_t depth) {
+    return lw::GreedySpec{.scheme = "dae",
+                          .hidden_sizes = std::vector<arma::uword>(depth, 10),
+                          .seed = 4,
+                          .options = {{"pretrain.dae.epochs", "3"}}};
+  };
+  const auto alone = lw::pretrain_greedy(spec(3), data);  // no cache
+  MemoryCache cache;
+  const auto two = lw::pretrain_greedy(spec(2), data, {}, &cache);
+  BOOST_TEST(cache.trained == 2);
+  BOOST_TEST(cache.hits == 0);
+  PhaseSpy spy;
+  const auto three = lw::pretrain_greedy(spec(3), data, lw::TrainHooks<float>{{&spy}, {}, nullptr}, &cache);
+  BOOST_TEST(cache.trained == 3);  // only layer 2 is new
+  BOOST_TEST(cache.hits == 2);
+  BOOST_TEST_REQUIRE(three.layers.size() == 3u);
+  for (std::size_t l = 0; l < 3; ++l) {
+    BOOST_TEST(identical(three.layers[l].W, alone.layers[l].W), "layer " << l);
+    BOOST_TEST(identical(arma::fmat(three.layers[l].b), arma::fmat(alone.layers[l].b)), "layer " << l);
+    BOOST_TEST(three.reports[l].loss_by_epoch() == alone.reports[l].loss_by_epoch(),
+               boost::test_tools::per_element());
+  }
+  BOOST_TEST(three.reports[0].stored_in == "memory");
+  BOOST_TEST(three.reports[2].stored_in == "");
+  // The observers see every layer: the stored ones replayed with their epochs, marked as stored.
+  const std::vector<std::pair<int, std::string>> expected{{0, "memory"}, {1, "memory"}, {2, ""}};
+  BOOST_TEST((spy.begun == expected));
+  BOOST_TEST(spy.epochs_per_phase == std::vector<int>({3, 3, 3}), boost::test_tools::per_element());
+  // A shallower stack is all stored.
+  const auto one = lw::pretrain_greedy(spec(1), data, {}, &cache);
+  BOOST_TEST(cache.hits == 3);
+  BOOST_TEST(identical(one.layers[0].W, alone.layers[0].W));
+  (void)two;
+}
+
+BOOST_AUTO_TEST_CASE(a_cache_layer_of_the_wrong_shape_is_refused) {
+  const auto train = lw_test::bars_and_stripes<float>(100, 5);
+  MemoryCache cache;
+  cache.kept.push_back({lw::DenseLayer<float>{arma::fmat(7, train.X.n_rows, arma::fill::zeros),
+                                              arma::fvec(7, arma::fill::zeros), lw::Activation::sigmoid},
+                        lw::TrainResult{}, ""});
+  const lw::GreedySpec spec{.scheme = "ae", .hidden_sizes = {10}, .seed = 1,
+                            .options = {{"pretrain.ae.epochs", "1"}}};
+  BOOST_CHECK_EXCEPTION(lw::pretrain_greedy(spec, lw::GreedyData<float>{.X = train.X}, {}, &cache),
+                        std::invalid_argument, [](const std::invalid_argument& e) {
+                          return std::string(e.what()).find("expected 10x") != std::string::npos;
+                        });
 }
 
 BOOST_AUTO_TEST_SUITE_END()

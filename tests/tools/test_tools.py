@@ -790,6 +790,12 @@ class ReviewFixesTest(unittest.TestCase):
                 f.attrs["format"] = "layerwise-network"
                 f.attrs["format_version"] = np.int64(1)
                 f.create_dataset("layer_00/W", data=np.zeros((3, 2)))
+        for path in (folder / "stacks" / "0123456789abcdef.h5", folder / "copied_stack.h5"):  # stored stacks
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with h5py.File(path, "w") as f:
+                f.attrs["format"] = "layerwise-stack"
+                f.attrs["format_version"] = np.int64(1)
+                f.create_dataset("layer_00/W", data=np.zeros((3, 2)))
         with h5py.File(folder / "gradient_probe.h5", "w") as f:
             f.attrs["experiment"] = self.exp
             f.create_dataset("probe/sigmoid/xavier/depth_01/grad_norm_W", data=np.ones(2))
@@ -802,7 +808,7 @@ class ReviewFixesTest(unittest.TestCase):
             self.assertEqual([r["run_id"] for r in rows if r["status"] == "unreadable"], ["junk"])
             for text in (p.stdout + p.stderr, run_tool("summary", target).stdout):
                 self.assertIn("junk.h5", text)
-                for name in ("gradient_probe", "model", "layer_00"):
+                for name in ("gradient_probe", "model", "layer_00", "stack"):
                     self.assertNotIn(name, text)
             got, _ = self.summary_csv(target)
             self.assertEqual(sum(int(r["n_seeds"]) for r in got), len(self.runs))

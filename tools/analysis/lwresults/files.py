@@ -40,13 +40,16 @@ def _is_run_file(p):
 
 
 def file_kind(path):
-    """"checkpoint" (root attr format == "layerwise-network", a saved network), "probe" (no
+    """"checkpoint" (root attr format == "layerwise-network", a saved network), "stack" (format
+    == "layerwise-stack", stored pretrained layers), "probe" (no
     run_id, has /probe: gradient_probe.h5) or "run" (anything else, including files h5py cannot
     open: read_run() reports those as unreadable)."""
     try:
         with h5py.File(path, "r") as f:
             if _py(f.attrs.get("format", "")) == "layerwise-network":
                 return "checkpoint"
+            if _py(f.attrs.get("format", "")) == "layerwise-stack":
+                return "stack"
             if "run_id" not in f.attrs and "probe" in f:
                 return "probe"
     except Exception:  # unreadable: a run file for the caller to report
@@ -54,7 +57,7 @@ def file_kind(path):
     return "run"
 
 
-_SKIP_DIRS = ("figures", "models")
+_SKIP_DIRS = ("figures", "models", "stacks")
 
 
 def _runs_only(paths):
@@ -67,7 +70,7 @@ def _runs_only(paths):
 def find_run_files(dirs):
     """Union of the *.h5 and *.h5.partial run files directly in each folder (sorted). A folder
     holding none is searched recursively (results/ instead of results/<experiment>/), skipping
-    figures/ and models/ subfolders. Files that are not runs (file_kind()) are ignored. Raises
+    figures/, models/ and stacks/ subfolders. Files that are not runs (file_kind()) are ignored. Raises
     ToolError for a folder that does not exist or holds no run file at all."""
     if isinstance(dirs, (str, pathlib.Path)):
         dirs = [dirs]
