@@ -9,7 +9,6 @@
 #include <cstring>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <algorithm>
 #include <thread>
 #include <iostream>
@@ -17,6 +16,7 @@
 
 #include "layerwise/core/blas.hpp"
 #include "layerwise/core/blas_kernel.hpp"
+#include "layerwise/experiment/run_queue.hpp"
 #include "layerwise/experiment/sweep.hpp"
 #include "layerwise/experiment/worker.hpp"
 #include "layerwise/instrument/console.hpp"
@@ -34,52 +34,8 @@ void check_mpi(int rc, const char* what) {
   throw std::runtime_error(std::string(what) + ": " + std::string(text, len));
 }
 
-template <class V>
-void put(std::vector<char>& out, V v) {
-  const auto* p = reinterpret_cast<const char*>(&v);
-  out.insert(out.end(), p, p + sizeof v);
-}
-
-template <class V>
-V take_value(const std::vector<char>& in, std::size_t& at) {
-  V v{};
-  if (at + sizeof v > in.size()) throw std::runtime_error("distribute_runs: truncated report");
-  std::memcpy(&v, in.data() + at, sizeof v);
-  at += sizeof v;
-  return v;
-}
-
-// [index (-1: none)] [status] [summary fields] [message bytes]
-std::vector<char> pack(std::int64_t index, const RunOutcome& r) {
-  std::vector<char> out;
-  put(out, index);
-  put(out, static_cast<std::int32_t>(r.status));
-  put(out, r.summary.best_epoch);
-  put(out, r.summary.best_valid_error);
-  put(out, r.summary.test_error);
-  put(out, r.summary.epochs_run);
-  put(out, static_cast<std::int32_t>(r.summary.stopped_early));
-  put(out, r.summary.total_wall_time_s);
-  out.insert(out.end(), r.message.begin(), r.message.end());
-  return out;
-}
-
-std::int64_t unpack(const std::vector<char>& in, RunOutcome& r) {
-  std::size_t at = 0;
-  const auto index = take_value<std::int64_t>(in, at);
-  r.status = static_cast<RunStatus>(take_value<std::int32_t>(in, at));
-  r.summary.best_epoch = take_value<std::int64_t>(in, at);
-  r.summary.best_valid_error = take_value<double>(in, at);
-  r.summary.test_error = take_value<double>(in, at);
-  r.summary.epochs_run = take_value<std::int64_t>(in, at);
-  r.summary.stopped_early = take_value<std::int32_t>(in, at) != 0;
-  r.summary.total_wall_time_s = take_value<double>(in, at);
-  r.message.assign(in.begin() + static_cast<std::ptrdiff_t>(at), in.end());
-  return index;
-}
-
 void send_report(std::int64_t index, const RunOutcome& report) {
-  const auto buf = pack(index, report);
+  const auto buf = pack_outcome(index, report);
   check_mpi(MPI_Send(buf.data(), static_cast<int>(buf.size()), MPI_BYTE, 0, kReport,
                      MPI_COMM_WORLD),
             "MPI_Send (report to rank 0)");
@@ -104,31 +60,16 @@ struct Event {
 
 void master_loop(const MpiSession& mpi, const std::vector<std::size_t>& items,
                  const DistributeHooks& hooks) {
-  std::mutex mutex;  // guards pending, running_groups and events
-  std::vector<std::size_t> pending = items;
-  std::vector<std::string> groups(items.empty() ? 0 : *std::max_element(items.begin(), items.end()) + 1);
-  if (hooks.group)
-    for (const std::size_t i : items) groups[i] = hooks.group(i);
-  std::multiset<std::string> running_groups;
+  std::mutex mutex;  // guards queue and events
+  RunQueue queue(items, hooks.group);
   std::vector<Event> events;
   std::atomic<bool> local_finished{false};
   auto take = [&]() -> std::optional<std::size_t> {
     std::lock_guard lock(mutex);
-    if ((hooks.stop && *hooks.stop) || pending.empty()) return std::nullopt;
-    auto it = std::find_if(pending.begin(), pending.end(), [&](std::size_t i) {
-      return groups[i].empty() || running_groups.count(groups[i]) == 0;
-    });
-    if (it == pending.end()) it = pending.begin();
-    const std::size_t item = *it;
-    pending.erase(it);
-    if (!groups[item].empty()) running_groups.insert(groups[item]);
-    return item;
+    if (hooks.stop && *hooks.stop) return std::nullopt;
+    return queue.take();
   };
-  auto release = [&](std::size_t item) {  // under mutex
-    if (item >= groups.size() || groups[item].empty()) return;
-    const auto at = running_groups.find(groups[item]);
-    if (at != running_groups.end()) running_groups.erase(at);
-  };
+  auto release = [&](std::size_t item) { queue.release(item); };  // under mutex
   std::thread local([&] {
     while (const auto index = take()) {
       {
@@ -159,7 +100,7 @@ void master_loop(const MpiSession& mpi, const std::vector<std::size_t>& items,
                          MPI_STATUS_IGNORE),
                 "MPI_Recv (report)");
       RunOutcome report;
-      const std::int64_t done = unpack(buf, report);
+      const std::int64_t done = unpack_outcome(buf, report);
       if (done >= 0) {
         {
           std::lock_guard lock(mutex);
@@ -256,9 +197,8 @@ int run_mpi(const SweepPlan& s, const MpiSession& mpi, StopFlag& stop) {
   }
   const std::vector<std::size_t> todo = master ? records->todo : std::vector<std::size_t>{};
   // Items are positions in the grid, which every rank expanded the same way.
-  const auto started = std::chrono::steady_clock::now();
-  std::size_t finished = 0, failed = 0;
-  int running = 0;
+  std::optional<ParallelProgress> report;
+  if (master) report.emplace(s, *records, stop, "rank");
   DistributeHooks hooks;
   hooks.stop = &stop.requested;
   hooks.group = [&](std::size_t i) { return stack_key_of(s, i); };
@@ -271,45 +211,13 @@ int run_mpi(const SweepPlan& s, const MpiSession& mpi, StopFlag& stop) {
                         .file = {}};
     }
   };
-  auto tag = [&](std::size_t i, int rank) {
-    char text[160];
-    std::snprintf(text, sizeof text, "[run %zu/%zu %s | rank %d]", i + 1, s.runs.size(),
-                  s.runs[i].run_id.c_str(), rank);
-    return std::string(text);
-  };
-  hooks.started = [&](std::size_t i, int rank) {
-    ++running;
-    std::printf("%s started\n", tag(i, rank).c_str());
-    std::fflush(stdout);
-  };
-  hooks.finished = [&](std::size_t i, int rank, const RunOutcome& r) {
-    --running;
-    ++finished;
-    records->by_run[i] = r;
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const std::size_t left = todo.size() - finished;
-    std::printf("%s %s | %zu/%zu done, %d running, ETA %s\n", tag(i, rank).c_str(),
-                describe_outcome(r).c_str(), s.runs.size() - left, s.runs.size(), running,
-                format_duration(elapsed / static_cast<double>(finished) *
-                                static_cast<double>(left))
-                    .c_str());
-    std::fflush(stdout);
-    if (r.status == RunStatus::interrupted && !stop.requested) {
-      stop.signal = SIGTERM;  // a rank was stopped: so is the sweep
-      stop.requested = true;
-    }
-    if (r.status == RunStatus::failed) {
-      std::cerr << s.program << ": " << r.message << "\n";
-      ++failed;
-      stop.requested = true;
-    }
-  };
+  hooks.started = [&](std::size_t i, int rank) { report->started(i, rank); };
+  hooks.finished = [&](std::size_t i, int rank, const RunOutcome& r) { report->finished(i, rank, r); };
   distribute_runs(mpi, todo, hooks);
   if (!master) return 0;
   records->refresh(s);
   if (!write_sweep_summary(s, *records)) return 1;
-  if (failed > 0) return 1;
+  if (report->failed() > 0) return 1;
   return stop.requested ? stop_status(s, stop) : 0;
 }
 

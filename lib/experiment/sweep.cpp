@@ -13,6 +13,7 @@
 #include "layerwise/core/build_info.hpp"
 #include "layerwise/core/isolated.hpp"
 #include "layerwise/core/check.hpp"
+#include "layerwise/experiment/job_sweep.hpp"
 #include "layerwise/experiment/summary.hpp"
 #include "layerwise/experiment/worker.hpp"
 #include "layerwise/io/h5.hpp"
@@ -75,6 +76,9 @@ std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk,
            "OpenBLAS kernel: auto (default; lifts a slow fallback kernel, checked against a "
            "reference product), default (OpenBLAS's own choice) or a core name; also "
            "LW_BLAS_KERNEL")
+      .add("jobs", s.jobs,
+           "runs at once on this machine, each in its own process with one BLAS thread unless "
+           "--threads says otherwise; 0 (default): one per core (1 under MPI: start more ranks)")
       .flag("prune-stacks", s.prune_stacks,
             "remove the stored stacks (<experiment>/stacks/) that no run of this grid uses, then "
             "run; with --dry-run, list them only. Not with --shard (the other shards' runs use them)");
@@ -96,7 +100,11 @@ std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk,
       return 0;
     }
     // An action, not a setting: not recorded in the files.
-    std::erase_if(s.args.effective, [](const ConfigEntry& e) { return e.key == "prune-stacks"; });
+    std::erase_if(s.args.effective,
+                  [](const ConfigEntry& e) { return e.key == "prune-stacks" || e.key == "jobs"; });
+    require(s.jobs >= 0, cat("--jobs: ", s.jobs, " is not a number of jobs (0: one per core)"));
+    require(!under_mpi || s.jobs <= 1,
+            cat("--jobs ", s.jobs, " under MPI: each rank runs one run at a time; start more ranks instead"));
     require(!s.prune_stacks || s.shard.empty(),
             "--prune-stacks with --shard " + s.shard +
                 ": a shard knows only its own runs and would remove the stacks of the others");
@@ -111,7 +119,9 @@ std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk,
     err << s.program << ": " << e.what() << "\n(see " << s.program << " --help)\n";
     return 2;
   }
-  if (s.cfg.threads == 0 && under_mpi) {
+  if (under_mpi) s.jobs = 1;
+  else if (s.jobs == 0) s.jobs = usable_cores();
+  if (s.cfg.threads == 0 && (under_mpi || s.jobs > 1)) {
     s.cfg.threads = 1;  // and /config says so (threads is not in run_hash)
     for (auto& e : s.args.effective)
       if (e.key == "threads") e.value = std::int64_t{1};
@@ -345,6 +355,44 @@ void SweepRecords::refresh(const SweepPlan& s) {
   }
 }
 
+ParallelProgress::ParallelProgress(const SweepPlan& plan, SweepRecords& records, StopFlag& stop,
+                                   std::string worker)
+    : plan_(plan), records_(records), stop_(stop), worker_(std::move(worker)), todo_(records.todo.size()) {}
+
+std::string ParallelProgress::tag(std::size_t i, int worker) const {
+  char text[200];
+  std::snprintf(text, sizeof text, "[run %zu/%zu %s | %s %d]", i + 1, plan_.runs.size(),
+                plan_.runs[i].run_id.c_str(), worker_.c_str(), worker);
+  return text;
+}
+
+void ParallelProgress::started(std::size_t i, int worker) {
+  ++running_;
+  std::printf("%s started\n", tag(i, worker).c_str());
+  std::fflush(stdout);
+}
+
+void ParallelProgress::finished(std::size_t i, int worker, const RunOutcome& r) {
+  --running_;
+  ++finished_;
+  records_.by_run[i] = r;
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  const std::size_t left = todo_ - finished_;
+  std::printf("%s %s | %zu/%zu done, %d running, ETA %s\n", tag(i, worker).c_str(),
+              describe_outcome(r).c_str(), plan_.runs.size() - left, plan_.runs.size(), running_,
+              format_duration(elapsed / static_cast<double>(finished_) * static_cast<double>(left)).c_str());
+  std::fflush(stdout);
+  if (r.status == RunStatus::interrupted && !stop_.requested) {
+    stop_.signal = SIGTERM;  // a worker was stopped: so is the sweep
+    stop_.requested = true;
+  }
+  if (r.status == RunStatus::failed) {
+    std::cerr << plan_.program << ": " << r.message << "\n";
+    ++failed_;
+    stop_.requested = true;
+  }
+}
+
 std::string stack_key_of(const SweepPlan& s, std::size_t i) {
   const RunSpec& run = s.runs.at(i);
   if (!run.pretrained || !s.cfg.pretrain.reuse) return "";
@@ -484,8 +532,7 @@ int stop_status(const SweepPlan& s, const StopFlag& stop) {
   return 128 + stop.signal.load();
 }
 
-int run_serial(const SweepPlan& s, StopFlag& stop) {
-  RunWorker worker(s.cfg, s.args.effective, s.command_line, &stop.requested);
+std::optional<int> begin_sweep(const SweepPlan& s, RunWorker& worker, StopFlag& stop) {
   // Load the first split now, so bad data options or files fail before any file is written.
   try {
     worker.load(s.runs.front().seed);
@@ -503,6 +550,12 @@ int run_serial(const SweepPlan& s, StopFlag& stop) {
     std::cerr << s.program << ": " << e.what() << "\n";
     return 2;
   }
+  return std::nullopt;
+}
+
+int run_serial(const SweepPlan& s, StopFlag& stop) {
+  RunWorker worker(s.cfg, s.args.effective, s.command_line, &stop.requested);
+  if (const auto status = begin_sweep(s, worker, stop)) return *status;
   SweepRecords records(s);
   std::cout << s.program << ": " << s.runs.size() << " runs -> " << s.dir.string() << "/ | "
             << blas_kernel_note() << ", " << blas_threads() << " BLAS threads\n";

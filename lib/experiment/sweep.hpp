@@ -13,6 +13,7 @@
 // Exit statuses: 0 done, 1 a run failed (an exception), 2 bad options, data or folder,
 // 128 + signal when stopped by SIGINT/SIGTERM/SIGHUP (finished runs are kept).
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
@@ -33,6 +34,7 @@ struct SweepPlan {
   std::vector<RunSpec> runs;  // the grid (or this shard of it), in grid order
   std::string shard, blas_kernel, command_line;
   bool prune_stacks = false;  // --prune-stacks
+  int jobs = 0;               // --jobs; prepare_sweep resolves 0 to the cores (1 under MPI)
   std::string program = "depth_sweep";  // names the messages
   std::filesystem::path dir;  // <results>/<experiment>
 };
@@ -120,7 +122,35 @@ bool write_sweep_summary(const SweepPlan& plan, const SweepRecords& records);
 // "depth_sweep: stopped by signal; ..." and the exit status 128 + signal.
 int stop_status(const SweepPlan& plan, const StopFlag& stop);
 
+// What a sweep in one process does before its first run: the first split loaded (bad data or
+// files: 2), the results folder checked writable (2), the stop handler armed, legacy run ids
+// adopted, damaged files set aside, --prune-stacks. nullopt: go on.
+class RunWorker;
+std::optional<int> begin_sweep(const SweepPlan& plan, RunWorker& worker, StopFlag& stop);
+
 // The serial sweep: the runs still to do, one at a time, with console progress.
 int run_serial(const SweepPlan& plan, StopFlag& stop);
+
+// The progress lines of runs made side by side (MPI ranks, --jobs processes), printed by the one
+// process that hands them out: "[run 7/60 <run_id> | rank 3] started", then "... complete: test
+// error 12.03%, 14 epochs, 180.2 s | 31/60 done, 8 running, ETA 0:41:10". finished() records the
+// outcome; a failed run (said on stderr) or an interrupted one stops the sweep.
+class ParallelProgress {
+ public:
+  ParallelProgress(const SweepPlan& plan, SweepRecords& records, StopFlag& stop, std::string worker);
+  void started(std::size_t run, int worker);
+  void finished(std::size_t run, int worker, const RunOutcome& outcome);
+  std::size_t failed() const { return failed_; }
+
+ private:
+  std::string tag(std::size_t run, int worker) const;
+  const SweepPlan& plan_;
+  SweepRecords& records_;
+  StopFlag& stop_;
+  std::string worker_;  // "rank", "job"
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::size_t todo_, finished_ = 0, failed_ = 0;
+  int running_ = 0;
+};
 
 }  // namespace lw

@@ -3,12 +3,14 @@
 // program of your own that links your schemes, initializers or data sources with the library:
 //   #include <layerwise/experiment/sweep_main.hpp>
 //   int main(int argc, char** argv) { return lw::sweep_main(argc, argv, "my_sweep"); }
-// Serial, or spread over MPI ranks when started by mpirun (or srun) and linked with
+// --jobs processes on this machine (default: one per core; experiment/job_sweep.hpp), serial with
+// --jobs 1, or spread over MPI ranks when started by mpirun (or srun) and linked with
 // layerwise::lw_mpi, which defines LW_HAVE_MPI (this header is compiled in your main, so the
 // choice is yours). Options, resume, signals and exit statuses are depth_sweep's (README).
 #include <iostream>
 #include <string>
 
+#include "layerwise/experiment/job_sweep.hpp"
 #include "layerwise/experiment/mpi_sweep.hpp"
 #include "layerwise/experiment/sweep.hpp"
 
@@ -43,6 +45,7 @@ inline int sweep_main(int argc, char** argv, const std::string& program = "depth
   }
 #endif
   if (auto status = check_folder(plan)) return *status;
+  if (plan.jobs > 1) return run_jobs(plan, stop);
   return run_serial(plan, stop);
 }
 

@@ -23,7 +23,7 @@ namespace {
 // A small, fast grid on synthetic data.
 std::vector<std::string> tiny_grid(const fs::path& results, const std::string& experiment) {
   return {"--results", results.string(), "--experiment", experiment, "--depths", "1,2",
-          "--inits", "uniform,xavier,dae", "--seeds", "1-2", "--width", "16", "--threads", "1",
+          "--inits", "uniform,xavier,dae", "--seeds", "1-2", "--width", "16", "--threads", "1", "--jobs", "1",
           "--data.source", "bars_stripes", "--data.n_examples", "400", "--finetune.epochs", "3",
           "--pretrain.dae.epochs", "2", "--log.every", "3", "--log.weights"};
 }
@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_CASE(every_config_runs_with_tiny_overrides) {
       const auto r = run_program(
           depth_sweep(),
           {"--config", entry.path().string(), "--results", dir.path().string(), "--seeds", "1",
-           "--threads", "1", "--data.n_train", "300", "--data.n_valid", "100", "--data.n_test",
+           "--threads", "1", "--jobs", "1", "--data.n_train", "300", "--data.n_valid", "100", "--data.n_test",
            "100", "--finetune.epochs", "1", "--pretrain.ae.epochs", "1", "--pretrain.dae.epochs",
            "1"},
           dir / "log.txt");
@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(a_run_killed_during_layer_3_keeps_the_pretraining_curves_of
   lw::test::TempDir dir;
   const std::vector<std::string> args{
       "--results", (dir / "res").string(), "--experiment", "k", "--depths", "3", "--inits", "dae",
-      "--width", "16", "--threads", "1", "--data.source", "bars_stripes", "--data.n_examples",
+      "--width", "16", "--threads", "1", "--jobs", "1", "--data.source", "bars_stripes", "--data.n_examples",
       "400", "--pretrain.dae.epochs", "2000"};
   const fs::path log = dir / "log.txt";
   const int code = lw::test::run_and_kill_when(
@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(sigint_sigterm_and_sighup_stop_cleanly_and_a_rerun_resumes)
     // Two runs of a fixed length (no early stopping): the signal arrives as the second starts.
     const std::vector<std::string> args{
         "--results", (dir / "res").string(), "--experiment", "i", "--depths", "1", "--inits",
-        "uniform", "--seeds", "1-2", "--width", "8", "--threads", "1", "--data.source",
+        "uniform", "--seeds", "1-2", "--width", "8", "--threads", "1", "--jobs", "1", "--data.source",
         "bars_stripes", "--data.n_examples", "200", "--finetune.epochs", "3000",
         "--finetune.patience", "0", "--log.every", "1000"};
     const int exit_code = lw::test::run_and_kill_when(
@@ -398,7 +398,7 @@ BOOST_AUTO_TEST_CASE(a_reader_holding_a_partial_open_neither_blocks_the_rerun_no
   const auto args = [&](const std::string& epochs) {
     return std::vector<std::string>{
         "--results", (dir / "r").string(), "--experiment", "x", "--depths", "1", "--inits",
-        "uniform", "--width", "8", "--threads", "1", "--data.source", "bars_stripes",
+        "uniform", "--width", "8", "--threads", "1", "--jobs", "1", "--data.source", "bars_stripes",
         "--data.n_examples", "300", "--finetune.epochs", epochs, "--finetune.patience", "0"};
   };
   const auto partial = dir / "r/x/d1-sigmoid-w8-uniform-s01.h5.partial";
@@ -423,7 +423,7 @@ BOOST_AUTO_TEST_CASE(two_sweeps_at_once_on_one_folder_share_the_runs_and_write_a
   const auto args = [&](const std::string& results) {
     return std::vector<std::string>{
         "--results", (dir / results).string(), "--experiment", "x", "--depths", "1,2", "--inits",
-        "uniform,xavier,ae", "--width", "8", "--threads", "1", "--data.source", "bars_stripes",
+        "uniform,xavier,ae", "--width", "8", "--threads", "1", "--jobs", "1", "--data.source", "bars_stripes",
         "--data.n_examples", "300", "--finetune.epochs", "300", "--finetune.patience", "0",
         "--pretrain.ae.epochs", "100", "--log.every", "5"};
   };

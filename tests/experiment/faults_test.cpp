@@ -32,7 +32,7 @@ namespace {
 
 std::vector<std::string> grid(const fs::path& results) {
   return {"--results", results.string(), "--experiment", "f", "--depths", "1,2", "--inits",
-          "uniform,dae", "--seeds", "1", "--width", "16", "--threads", "1", "--data.source",
+          "uniform,dae", "--seeds", "1", "--width", "16", "--threads", "1", "--jobs", "1", "--data.source",
           "bars_stripes", "--data.n_examples", "400", "--finetune.epochs", "3",
           "--finetune.patience", "0", "--log.every", "3"};
 }
@@ -51,7 +51,7 @@ lw::test::ProcessResult run_with_file_size_limit(std::uintmax_t bytes,
 // The crash grid: 8 runs, an epoch flush per epoch (40 fine-tuning, 20 per pretrained layer).
 std::vector<std::string> kill_grid(const fs::path& results) {
   return {"--results", results.string(), "--experiment", "k", "--depths", "1,2", "--inits",
-          "uniform,dae", "--seeds", "1-2", "--width", "16", "--threads", "1", "--data.source",
+          "uniform,dae", "--seeds", "1-2", "--width", "16", "--threads", "1", "--jobs", "1", "--data.source",
           "bars_stripes", "--data.n_examples", "400", "--finetune.epochs", "40",
           "--finetune.patience", "0", "--log.every", "1", "--pretrain.dae.epochs", "20"};
 }
@@ -269,7 +269,7 @@ BOOST_AUTO_TEST_CASE(running_out_of_memory_names_the_run_the_file_and_the_sizes)
   lw::test::TempDir dir;
   const std::vector<std::string> args{
       "-c", "ulimit -v 1500000; exec \"$0\" \"$@\"", depth_sweep(), "--results", (dir / "res").string(),
-      "--experiment", "m", "--depths", "2", "--inits", "xavier", "--width", "12000", "--threads", "1",
+      "--experiment", "m", "--depths", "2", "--inits", "xavier", "--width", "12000", "--threads", "1", "--jobs", "1",
       "--data.source", "bars_stripes", "--data.n_examples", "200", "--finetune.epochs", "1"};
   const auto r = run_program("/bin/sh", args, dir / "log.txt");
   BOOST_TEST(r.exit_code == 1, r.output);

@@ -65,7 +65,7 @@ struct Trainer {
 std::vector<std::string> sweep_grid(const fs::path& results, std::vector<std::string> more = {}) {
   std::vector<std::string> args{
       "--results", results.string(), "--experiment", "r", "--depths", "1-3", "--inits", "uniform,ae,dae",
-      "--seeds", "1-2", "--width", "12", "--threads", "1", "--data.source", "bars_stripes",
+      "--seeds", "1-2", "--width", "12", "--threads", "1", "--jobs", "1", "--data.source", "bars_stripes",
       "--data.n_examples", "300", "--finetune.epochs", "3", "--pretrain.ae.epochs", "2",
       "--pretrain.dae.epochs", "2", "--log.every", "2", "--log.weights"};
   for (std::size_t i = 0; i < more.size(); ++i) {
