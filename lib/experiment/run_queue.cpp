@@ -32,6 +32,11 @@ void RunQueue::release(std::size_t item) {
   if (at != running_.end()) running_.erase(at);
 }
 
+void RunQueue::give_back(std::size_t item) {
+  release(item);
+  pending_.insert(pending_.begin(), item);
+}
+
 namespace {
 
 template <class V>

@@ -25,6 +25,7 @@ class RunQueue {
 
   std::optional<std::size_t> take();  // the next run, marked running; nullopt when none is left
   void release(std::size_t item);     // a run handed out has finished
+  void give_back(std::size_t item);   // a run taken but never started: first again
   std::size_t left() const { return pending_.size(); }
 
  private:

@@ -20,6 +20,9 @@ BOOST_AUTO_TEST_CASE(runs_go_in_grid_order_except_one_whose_stack_another_worker
   q.release(2);
   BOOST_TEST(*q.take() == 4u);
   BOOST_TEST(!q.take().has_value());
+  q.give_back(4);  // taken, never started (its worker was gone)
+  BOOST_TEST(q.left() == 1u);
+  BOOST_TEST(*q.take() == 4u);
 }
 
 BOOST_AUTO_TEST_CASE(without_groups_the_order_is_the_grid_s) {
