@@ -27,58 +27,55 @@ inline void sgd_body(T* p, const T* g, arma::uword n, T lr, T scale, T wd) {
   for (arma::uword i = 0; i < n; ++i) p[i] += -lr * (scale * g[i] + wd * p[i]);
 }
 
-// `lanes` values of T as one GCC/Clang vector: the lane accumulators must live in registers (as
-// plain arrays, GCC keeps them on the stack and the pass takes twice the update alone).
-// Wider than the machine's vectors, the compiler splits them; lane k is the same on every clone.
-typedef float FloatLanes __attribute__((vector_size(lanes * sizeof(float))));
-typedef double DoubleLanes __attribute__((vector_size(lanes * sizeof(double))));
-template <class T>
-struct LaneVector;
-template <>
-struct LaneVector<float> {
-  using type = FloatLanes;
-};
-template <>
-struct LaneVector<double> {
-  using type = DoubleLanes;
-};
-
 // The sums run in T within blocks of `block` elements (lane k adds block / lanes terms) and in
 // double across blocks: T lanes keep the pass as cheap as the update alone, and a block's rounding
 // error (relative, at most ~block / lanes ulps of T, measured ~2e-8 on 2.8 M float weights) stays
 // far below what the logged norms are read to.
-template <class T>
+// W: the elements of T in one register of the path (64, 32 or 16 bytes), so the `lanes` lane sums
+// are lanes / W registers: as one vector wider than the registers, GCC lowers them through the
+// stack inside the loop (on AVX2 the measured update took twice the plain one). Lane k sums the
+// same terms in the same order on every path: the norms, like the parameters, are the same bits.
+template <class T, arma::uword W>
 inline UpdateNorms sgd_measured_body(T* p, const T* g, arma::uword n, T lr, T scale, T wd) {
-  using V = typename LaneVector<T>::type;
+  typedef T V __attribute__((vector_size(W * sizeof(T))));
+  constexpr arma::uword nv = lanes / W;
+  static_assert(nv * W == lanes, "lanes must be a multiple of the register width");
   constexpr arma::uword block = 64 * lanes;
   double gs[lanes] = {}, ps[lanes] = {}, ss[lanes] = {};
   for (arma::uword first = 0; first < n; first += block) {
     const arma::uword last = std::min(n, first + block);
-    V bg = {}, bp = {}, bs = {};
+    V bg[nv] = {}, bp[nv] = {}, bs[nv] = {};
     arma::uword i = first;
     for (; i + lanes <= last; i += lanes) {
-      V gv, pv;
-      std::memcpy(&gv, g + i, sizeof(V));
-      std::memcpy(&pv, p + i, sizeof(V));
-      const V d = -lr * (scale * gv + wd * pv);
-      const V updated = pv + d;
-      std::memcpy(p + i, &updated, sizeof(V));
-      bg += gv * gv;
-      bp += pv * pv;
-      bs += d * d;
+#pragma GCC unroll 16
+      for (arma::uword h = 0; h < nv; ++h) {
+        V gv, pv;
+        std::memcpy(&gv, g + i + h * W, sizeof(V));
+        std::memcpy(&pv, p + i + h * W, sizeof(V));
+        const V d = -lr * (scale * gv + wd * pv);
+        const V updated = pv + d;
+        std::memcpy(p + i + h * W, &updated, sizeof(V));
+        bg[h] += gv * gv;
+        bp[h] += pv * pv;
+        bs[h] += d * d;
+      }
     }
+    T tg[lanes], tp[lanes], ts[lanes];
+    std::memcpy(tg, bg, sizeof tg);
+    std::memcpy(tp, bp, sizeof tp);
+    std::memcpy(ts, bs, sizeof ts);
     for (arma::uword k = 0; i + k < last; ++k) {  // the last < lanes elements, lane by lane
       const T gv = g[i + k], pv = p[i + k];
       const T d = -lr * (scale * gv + wd * pv);
       p[i + k] = pv + d;
-      bg[k] += gv * gv;
-      bp[k] += pv * pv;
-      bs[k] += d * d;
+      tg[k] += gv * gv;
+      tp[k] += pv * pv;
+      ts[k] += d * d;
     }
     for (arma::uword k = 0; k < lanes; ++k) {
-      gs[k] += bg[k];
-      ps[k] += bp[k];
-      ss[k] += bs[k];
+      gs[k] += tg[k];
+      ps[k] += tp[k];
+      ss[k] += ts[k];
     }
   }
   UpdateNorms norms;
@@ -90,30 +87,62 @@ inline UpdateNorms sgd_measured_body(T* p, const T* g, arma::uword n, T lr, T sc
   return norms;
 }
 
-LW_VECTOR_CLONES
-void sgd_kernel(float* p, const float* g, arma::uword n, float lr, float scale, float wd) {
+// Each path's kernels, compiled for its instruction set (core/simd.hpp), dispatched by
+// simd_path().
+template <class T>
+LW_TARGET_AVX512 __attribute__((flatten)) void sgd_avx512(T* p, const T* g, arma::uword n, T lr, T scale, T wd) {
   sgd_body(p, g, n, lr, scale, wd);
 }
-LW_VECTOR_CLONES
-void sgd_kernel(double* p, const double* g, arma::uword n, double lr, double scale, double wd) {
+template <class T>
+LW_TARGET_AVX2 __attribute__((flatten)) void sgd_avx2(T* p, const T* g, arma::uword n, T lr, T scale, T wd) {
   sgd_body(p, g, n, lr, scale, wd);
 }
-LW_VECTOR_CLONES
-UpdateNorms sgd_measured_kernel(float* p, const float* g, arma::uword n, float lr, float scale,
-                                float wd) {
-  return sgd_measured_body(p, g, n, lr, scale, wd);
+template <class T>
+void sgd_baseline(T* p, const T* g, arma::uword n, T lr, T scale, T wd) {
+  sgd_body(p, g, n, lr, scale, wd);
 }
-LW_VECTOR_CLONES
-UpdateNorms sgd_measured_kernel(double* p, const double* g, arma::uword n, double lr,
-                                double scale, double wd) {
-  return sgd_measured_body(p, g, n, lr, scale, wd);
+template <class T>
+LW_TARGET_AVX512 __attribute__((flatten)) UpdateNorms sgd_measured_avx512(T* p, const T* g, arma::uword n,
+                                                                          T lr, T scale, T wd) {
+  return sgd_measured_body<T, 64 / sizeof(T)>(p, g, n, lr, scale, wd);
 }
+template <class T>
+LW_TARGET_AVX2 __attribute__((flatten)) UpdateNorms sgd_measured_avx2(T* p, const T* g, arma::uword n, T lr,
+                                                                      T scale, T wd) {
+  return sgd_measured_body<T, 32 / sizeof(T)>(p, g, n, lr, scale, wd);
+}
+template <class T>
+UpdateNorms sgd_measured_baseline(T* p, const T* g, arma::uword n, T lr, T scale, T wd) {
+  return sgd_measured_body<T, 16 / sizeof(T)>(p, g, n, lr, scale, wd);
+}
+
+}  // namespace
+
+template <class T>
+UpdateNorms sgd_kernel(SimdPath path, T* p, const T* g, arma::uword n, T lr, T scale, T wd, bool measure) {
+  switch (path) {
+    case SimdPath::avx512:
+      if (measure) return sgd_measured_avx512(p, g, n, lr, scale, wd);
+      sgd_avx512(p, g, n, lr, scale, wd);
+      return {};
+    case SimdPath::avx2:
+      if (measure) return sgd_measured_avx2(p, g, n, lr, scale, wd);
+      sgd_avx2(p, g, n, lr, scale, wd);
+      return {};
+    case SimdPath::baseline: break;
+  }
+  if (measure) return sgd_measured_baseline(p, g, n, lr, scale, wd);
+  sgd_baseline(p, g, n, lr, scale, wd);
+  return {};
+}
+template UpdateNorms sgd_kernel(SimdPath, float*, const float*, arma::uword, float, float, float, bool);
+template UpdateNorms sgd_kernel(SimdPath, double*, const double*, arma::uword, double, double, double, bool);
+
+namespace {
 
 template <class T>
 UpdateNorms sgd_update(T* p, const T* g, arma::uword n, T lr, T scale, T wd, bool measure) {
-  if (measure) return sgd_measured_kernel(p, g, n, lr, scale, wd);
-  sgd_kernel(p, g, n, lr, scale, wd);
-  return {};
+  return sgd_kernel(simd_path(), p, g, n, lr, scale, wd, measure);
 }
 
 }  // namespace

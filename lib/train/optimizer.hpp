@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "layerwise/core/simd.hpp"
+
 #include "layerwise/train/objective.hpp"
 
 namespace lw {
@@ -62,6 +64,13 @@ struct UpdateNorms {
   double param_sq = 0;  // |p|^2 before the update
   double step_sq = 0;   // |step|^2
 };
+
+// The plain SGD step p += -lr (scale g + wd p) over n values, compiled for one SIMD path
+// (core/simd.hpp); with `measure`, the UpdateNorms summed in 16 fixed lanes, else zero. Every path
+// gives the same parameters and norms, bit for bit; Optimizer runs it on simd_path(). Public for
+// the benchmark, which times each path the CPU runs, and the tests.
+template <class T>
+UpdateNorms sgd_kernel(SimdPath path, T* p, const T* g, arma::uword n, T lr, T scale, T wd, bool measure);
 
 // The state of one optimizer over a fixed list of parameter slots. State is sized on first use
 // of a slot and reused: a step allocates nothing after the first.

@@ -2,6 +2,7 @@
 
 #include <armadillo>
 #include <boost/test/unit_test.hpp>
+#include <cstring>
 
 #include "support/error_of.hpp"
 #include <cmath>
@@ -197,6 +198,40 @@ BOOST_AUTO_TEST_CASE(measured_sgd_norms_match_a_double_sum_across_blocks_and_tai
       check_measured_sgd<float>(n, 1e-6);
       check_measured_sgd<double>(n, 1e-13);
     }
+  }
+}
+
+// Every SIMD path the CPU runs (core/simd.hpp) gives the baseline's parameters and norms, bit for
+// bit: a run's numbers do not depend on the machine's vector width.
+template <class T>
+void check_paths_agree(arma::uword n) {
+  arma::Col<T> p0(n), g(n);
+  for (arma::uword i = 0; i < n; ++i) {
+    p0(i) = static_cast<T>(std::sin(0.61 * static_cast<double>(i)) * 3 + 0.02);
+    g(i) = static_cast<T>(std::cos(0.9 * static_cast<double>(i)) * 0.7);
+  }
+  for (const bool measure : {false, true}) {
+    arma::Col<T> base = p0;
+    const auto nb = lw::sgd_kernel(lw::SimdPath::baseline, base.memptr(), g.memptr(), n, T(0.1), T(0.5), T(0.01), measure);
+    for (const auto path : {lw::SimdPath::avx2, lw::SimdPath::avx512}) {
+      if (!lw::cpu_runs(path)) continue;
+      BOOST_TEST_CONTEXT(lw::to_string(path) << ", n = " << n << ", measure " << measure) {
+        arma::Col<T> q = p0;
+        const auto nq = lw::sgd_kernel(path, q.memptr(), g.memptr(), n, T(0.1), T(0.5), T(0.01), measure);
+        BOOST_TEST(std::memcmp(q.memptr(), base.memptr(), n * sizeof(T)) == 0);
+        BOOST_TEST(nq.grad_sq == nb.grad_sq);
+        BOOST_TEST(nq.param_sq == nb.param_sq);
+        BOOST_TEST(nq.step_sq == nb.step_sq);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(every_simd_path_gives_the_same_parameters_and_norms_bit_for_bit) {
+  BOOST_TEST(lw::cpu_runs(lw::SimdPath::baseline));
+  for (const arma::uword n : {1u, 7u, 16u, 17u, 1023u, 1024u, 1041u, 70001u}) {
+    check_paths_agree<float>(n);
+    check_paths_agree<double>(n);
   }
 }
 

@@ -30,6 +30,7 @@
 
 #include "bench_epoch.hpp"
 #include "bench_gemm.hpp"
+#include "bench_simd.hpp"
 #include "bench_table.hpp"
 #include "bench_util.hpp"
 #include "layerwise/core/blas.hpp"
@@ -168,6 +169,8 @@ int main(int argc, char** argv) try {
   print_products(median_bound(report.dae.bounds).full,
                  "sgemm, tied autoencoder products of one full batch");
   print_breakdown(parts, mlp_bound.full, o.batch);
+  print_sgd_paths(time_sgd_paths(static_cast<arma::uword>(n_params), o.quick ? 4 : 60),
+                  static_cast<arma::uword>(n_params));
   report.torch_seconds = o.torch_seconds;
   report.peak_mib = peak_mlp;
   report.budget_mib = decoded_mib + 3 * n_params * sizeof(float) / (1024.0 * 1024.0) + 100;
