@@ -11,18 +11,26 @@ namespace {
 constexpr const char* format_name = "layerwise-network";
 constexpr std::int64_t format_version = 1;
 
-std::string layer_group(std::size_t l) {
+}  // namespace
+
+std::string layer_group_name(std::size_t l) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "layer_%02zu", l);
   return buf;
 }
 
 template <class T>
-constexpr const char* precision_name() {
-  return std::is_same_v<T, float> ? "float32" : "float64";
+void write_layer(const h5::Object& g, const DenseLayer<T>& layer) {
+  h5::write_attr(g, "activation", to_string(layer.act));
+  h5::describe(h5::write_matrix(g, "W", layer.W), "weights, (fan_out, fan_in)");
+  h5::describe(h5::write_vector(g, "b", layer.b), "biases, (fan_out)");
 }
 
-}  // namespace
+template <class T>
+DenseLayer<T> read_layer(const h5::Object& g) {
+  return DenseLayer<T>{h5::read_matrix<T>(g, "W"), h5::read_vector<T>(g, "b"),
+                       parse_activation(h5::read_attr<std::string>(g, "activation"))};
+}
 
 template <class T>
 void save_network(const std::filesystem::path& path, const Network<T>& net) {
@@ -38,10 +46,7 @@ void save_network(const std::filesystem::path& path, const Network<T>& net) {
     for (auto s : net.layer_sizes()) sizes.push_back(static_cast<std::int64_t>(s));
     h5::write_attr(file, "layer_sizes", sizes);
     for (std::size_t l = 0; l < net.layers.size(); ++l) {
-      const h5::Object g = h5::create_group(file, layer_group(l));
-      h5::write_attr(g, "activation", to_string(net.layers[l].act));
-      h5::describe(h5::write_matrix(g, "W", net.layers[l].W), "weights, (fan_out, fan_in)");
-      h5::describe(h5::write_vector(g, "b", net.layers[l].b), "biases, (fan_out)");
+      write_layer(h5::create_group(file, layer_group_name(l)), net.layers[l]);
     }
     h5::flush(file);
     file.close();
@@ -76,12 +81,10 @@ Network<T> load_network(const std::filesystem::path& path) {
   try {
     net.loss = parse_loss(h5::read_attr<std::string>(file, "loss"));
     for (std::size_t l = 0; l + 1 < sizes.size(); ++l) {
-      const h5::Object g = h5::open_group(file, layer_group(l));
-      DenseLayer<T> layer{h5::read_matrix<T>(g, "W"), h5::read_vector<T>(g, "b"),
-                          parse_activation(h5::read_attr<std::string>(g, "activation"))};
+      DenseLayer<T> layer = read_layer<T>(h5::open_group(file, layer_group_name(l)));
       require(static_cast<std::int64_t>(layer.fan_in()) == sizes[l] &&
                   static_cast<std::int64_t>(layer.fan_out()) == sizes[l + 1],
-              cat(layer_group(l), "/W is ", layer.fan_out(), "x", layer.fan_in(),
+              cat(layer_group_name(l), "/W is ", layer.fan_out(), "x", layer.fan_in(),
                   " but layer_sizes says ", sizes[l + 1], "x", sizes[l]));
       net.layers.push_back(std::move(layer));
     }
@@ -92,6 +95,10 @@ Network<T> load_network(const std::filesystem::path& path) {
   return net;
 }
 
+template void write_layer(const h5::Object&, const DenseLayer<float>&);
+template void write_layer(const h5::Object&, const DenseLayer<double>&);
+template DenseLayer<float> read_layer(const h5::Object&);
+template DenseLayer<double> read_layer(const h5::Object&);
 template void save_network(const std::filesystem::path&, const Network<float>&);
 template void save_network(const std::filesystem::path&, const Network<double>&);
 template Network<float> load_network(const std::filesystem::path&);

@@ -9,10 +9,24 @@
 // A results file's /weights/<stage> group can be loaded the same way (load_network_group).
 #include <filesystem>
 #include <string>
+#include <type_traits>
 
+#include "layerwise/io/h5.hpp"
 #include "layerwise/nn/network.hpp"
 
 namespace lw {
+
+// The layer layout, shared with the other files that store layers (io/stack_file.hpp):
+std::string layer_group_name(std::size_t l);  // "layer_NN"
+template <class T>
+constexpr const char* precision_name() {  // "float32" | "float64"
+  return std::is_same_v<T, float> ? "float32" : "float64";
+}
+// W, b and the attribute activation into `group`; read back in T (rounding float64 -> float32).
+template <class T>
+void write_layer(const h5::Object& group, const DenseLayer<T>& layer);
+template <class T>
+DenseLayer<T> read_layer(const h5::Object& group);
 
 template <class T>
 void save_network(const std::filesystem::path& path, const Network<T>& net);

@@ -4,6 +4,7 @@
 
 #include "layerwise/core/check.hpp"
 #include "layerwise/core/fault_point.hpp"
+#include "layerwise/io/checkpoint.hpp"
 #include "layerwise/io/h5.hpp"
 
 namespace lw {
@@ -11,17 +12,6 @@ namespace {
 
 constexpr const char* format_name = "layerwise-stack";
 constexpr std::int64_t format_version = 1;
-
-std::string layer_group(std::size_t l) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "layer_%02zu", l);
-  return buf;
-}
-
-template <class T>
-constexpr const char* precision_name() {
-  return std::is_same_v<T, float> ? "float32" : "float64";
-}
 
 struct EpochColumn {
   const char* name;
@@ -67,10 +57,8 @@ void write_stack_file(const std::filesystem::path& path, const StackHeader& head
       const TrainedLayer<T>& t = layers[l];
       require(t.train.status == TrainStatus::complete,
               cat("write_stack_file(): layer ", l, " did not complete"));
-      const h5::Object g = h5::create_group(file, layer_group(l));
-      h5::write_attr(g, "activation", to_string(t.layer.act));
-      h5::describe(h5::write_matrix(g, "W", t.layer.W), "weights, (fan_out, fan_in)");
-      h5::describe(h5::write_vector(g, "b", t.layer.b), "biases, (fan_out)");
+      const h5::Object g = h5::create_group(file, layer_group_name(l));
+      write_layer(g, t.layer);
       h5::write_attr(g, "best_epoch", static_cast<std::int64_t>(t.train.best_epoch));
       h5::write_attr(g, "best_metric", t.train.best_metric);
       h5::write_attr(g, "stopped_early", t.train.stopped_early);
@@ -109,15 +97,13 @@ std::vector<TrainedLayer<T>> read_stack_file(const std::filesystem::path& path,
   std::vector<TrainedLayer<T>> out;
   try {
     for (std::size_t l = 0; l < static_cast<std::size_t>(n); ++l) {
-      const h5::Object g = h5::open_group(file, layer_group(l));
-      TrainedLayer<T> t{DenseLayer<T>{h5::read_matrix<T>(g, "W"), h5::read_vector<T>(g, "b"),
-                                      parse_activation(h5::read_attr<std::string>(g, "activation"))},
-                        TrainResult{}, name};
+      const h5::Object g = h5::open_group(file, layer_group_name(l));
+      TrainedLayer<T> t{read_layer<T>(g), TrainResult{}, name};
       require(t.layer.b.n_elem == t.layer.fan_out() && t.layer.fan_out() > 0 &&
                   (l == 0 || t.layer.fan_in() == out.back().layer.fan_out()),
-              cat(layer_group(l), " is ", t.layer.fan_out(), "x", t.layer.fan_in(), " with ",
+              cat(layer_group_name(l), " is ", t.layer.fan_out(), "x", t.layer.fan_in(), " with ",
                   t.layer.b.n_elem, " biases, on a layer of ", l == 0 ? 0 : out.back().layer.fan_out()));
-      require(t.layer.W.is_finite() && t.layer.b.is_finite(), layer_group(l) + " has non-finite weights");
+      require(t.layer.W.is_finite() && t.layer.b.is_finite(), layer_group_name(l) + " has non-finite weights");
       t.train.best_epoch = static_cast<int>(h5::read_attr<std::int64_t>(g, "best_epoch"));
       t.train.best_metric = h5::read_attr<double>(g, "best_metric");
       t.train.stopped_early = h5::read_attr<bool>(g, "stopped_early");
@@ -126,7 +112,7 @@ std::vector<TrainedLayer<T>> read_stack_file(const std::filesystem::path& path,
         const arma::vec v = h5::read_vector<double>(g, c.name);
         if (t.train.epochs.empty()) t.train.epochs.resize(v.n_elem);
         require(v.n_elem == t.train.epochs.size(),
-                cat(layer_group(l), "/", c.name, " has ", v.n_elem, " epochs, not ", t.train.epochs.size()));
+                cat(layer_group_name(l), "/", c.name, " has ", v.n_elem, " epochs, not ", t.train.epochs.size()));
         for (std::size_t e = 0; e < v.n_elem; ++e) t.train.epochs[e].*(c.member) = v[e];
       }
       for (std::size_t e = 0; e < t.train.epochs.size(); ++e) t.train.epochs[e].epoch = static_cast<int>(e);
