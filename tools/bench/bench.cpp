@@ -30,6 +30,7 @@
 
 #include "bench_epoch.hpp"
 #include "bench_gemm.hpp"
+#include "bench_scaling.hpp"
 #include "bench_simd.hpp"
 #include "bench_table.hpp"
 #include "bench_util.hpp"
@@ -47,7 +48,8 @@ struct Options {
   int threads = 2, repeats = 3;
   arma::uword n_examples = 60000, batch = 128, hidden = 1000;
   std::string data_path = "/usr/share/datasets/fashion-mnist", blas_kernel, float64 = "on";
-  bool quick = false;
+  bool quick = false, scaling = false;
+  arma::uword scaling_examples = 8192;
   double torch_seconds = 0;
 };
 
@@ -75,6 +77,11 @@ int main(int argc, char** argv) try {
       ("float64", po::value(&o.float64)->default_value(o.float64), "also time float64: on|off")
       ("torch-seconds", po::value(&o.torch_seconds),
        "PyTorch's epoch time from tools/bench/torch_epoch, for the ratio")
+      ("scaling", po::bool_switch(&o.scaling),
+       "print only the scaling table: epoch against bound for widths 256-4000, batches 16-1024, "
+       "depths 1-10 (bench_scaling.hpp)")
+      ("scaling-examples", po::value(&o.scaling_examples)->default_value(o.scaling_examples),
+       "examples per epoch of the scaling table")
       ("quick", po::bool_switch(&o.quick),
        "smoke run: 1280 examples, hidden width 100, one repeat (figures meaningless)");
   po::variables_map vm;
@@ -113,6 +120,13 @@ int main(int argc, char** argv) try {
   const double load_seconds = load_watch.wall();
   const arma::fmat& X = split.train.X;
   const arma::fmat Y = lw::one_hot(split.train.y, 10);
+  if (o.scaling) {
+    lw::require(o.scaling_examples >= 1024, "lw_bench: --scaling-examples must be >= 1024");
+    std::printf("lw_bench --scaling | kernel %s, %d BLAS threads | load average %s\n",
+                lw::blas_kernel_note().c_str(), lw::blas_threads(), load_before.c_str());
+    print_scaling(X, Y, o.scaling_examples);
+    return 0;
+  }
   const double decoded_mib =
       static_cast<double>(split.train.X.n_elem + split.valid.X.n_elem + split.test.X.n_elem) *
       sizeof(float) / (1024.0 * 1024.0);
