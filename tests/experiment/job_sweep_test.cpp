@@ -33,16 +33,7 @@ std::vector<std::string> grid(const fs::path& results, std::vector<std::string> 
   return args;
 }
 
-int compare_folders(const fs::path& a, const fs::path& b) {
-  int n = 0;
-  for (const auto& f : lw::test::run_files_in(a)) {
-    if (f.extension() != ".h5") continue;
-    BOOST_TEST(lw::test::compare_results(f, b / f.filename()) == "", f.filename());
-    BOOST_TEST(lw::read_status(b / f.filename()).value_or("missing") == "complete", f.filename());
-    ++n;
-  }
-  return n;
-}
+int compare_folders(const fs::path& a, const fs::path& b) { return lw::test::compare_run_folders(a, b); }
 
 }  // namespace
 

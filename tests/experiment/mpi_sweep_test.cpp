@@ -38,19 +38,7 @@ std::vector<std::string> mpi(int ranks, std::vector<std::string> args) {
 }
 
 // Every run file of a equals b's; returns how many were compared.
-int compare_folders(const fs::path& a, const fs::path& b) {
-  int compared = 0;
-  for (const auto& f : lw::test::run_files_in(a)) {
-    if (f.extension() != ".h5") continue;
-    BOOST_TEST_CONTEXT(f.filename()) {
-      BOOST_REQUIRE(fs::exists(b / f.filename()));
-      BOOST_TEST(lw::test::compare_results(f, b / f.filename()) == "");
-      BOOST_TEST(lw::read_status(b / f.filename()).value_or("missing") == "complete");
-    }
-    ++compared;
-  }
-  return compared;
-}
+int compare_folders(const fs::path& a, const fs::path& b) { return lw::test::compare_run_folders(a, b); }
 
 }  // namespace
 

@@ -85,16 +85,7 @@ int count(const std::string& text, const std::string& what) {
   return n;
 }
 
-// Every run file of folder a equals b's, dataset by dataset; how many were compared.
-int compare_runs(const fs::path& a, const fs::path& b) {
-  int n = 0;
-  for (const auto& f : fs::directory_iterator(a)) {
-    if (f.path().extension() != ".h5") continue;
-    BOOST_TEST(lw::test::compare_results(f.path(), b / f.path().filename()) == "", f.path().filename());
-    ++n;
-  }
-  return n;
-}
+int compare_runs(const fs::path& a, const fs::path& b) { return lw::test::compare_run_folders(a, b); }
 
 const lw::StackHeader header{.key = "0123456789abcdef", .key_text = "x=1\n", .scheme = "dae"};
 

@@ -15,7 +15,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include <boost/test/unit_test.hpp>
+
 #include "layerwise/io/h5.hpp"
+#include "layerwise/io/results.hpp"
 
 extern char** environ;
 
@@ -159,6 +162,20 @@ std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir) {
     if (e.is_regular_file()) out.push_back(e.path());
   std::sort(out.begin(), out.end());
   return out;
+}
+
+int compare_run_folders(const std::filesystem::path& a, const std::filesystem::path& b) {
+  int compared = 0;
+  for (const auto& f : run_files_in(a)) {
+    if (f.extension() != ".h5") continue;
+    BOOST_TEST_CONTEXT(f.filename()) {
+      BOOST_REQUIRE(std::filesystem::exists(b / f.filename()));
+      BOOST_TEST(compare_results(f, b / f.filename()) == "");
+      BOOST_TEST(read_status(b / f.filename()).value_or("missing") == "complete");
+    }
+    ++compared;
+  }
+  return compared;
 }
 
 std::vector<std::filesystem::path> run_files_in(const std::filesystem::path& dir) {

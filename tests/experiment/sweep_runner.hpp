@@ -44,6 +44,10 @@ std::string depth_sweep();  // path of build/bin/depth_sweep
 // test_error of two results files are equal (bitwise); wall times excepted. Returns "" or a description of the first difference.
 std::string compare_results(const std::filesystem::path& a, const std::filesystem::path& b);
 
+// Every run file of folder a (stacks/ aside) exists in b, is complete there and equals a's
+// (compare_results), as Boost.Test checks; returns how many were compared.
+int compare_run_folders(const std::filesystem::path& a, const std::filesystem::path& b);
+
 std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir);  // recursive, sorted
 // files_in without the stored stacks (stacks/): the runs' files and the sweep's.
 std::vector<std::filesystem::path> run_files_in(const std::filesystem::path& dir);
