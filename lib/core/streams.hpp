@@ -13,6 +13,9 @@ namespace lw::stream {
 
 // "data/split": the permutation of data.shuffle and seeded sources (io/datasets.hpp).
 inline Rng data_split(std::uint64_t seed) { return make_rng(seed, "data/split"); }
+// "data/labeled": the permutation whose first data.n_labeled training examples fine-tuning sees
+// (experiment/labeled.hpp).
+inline Rng labeled_subset(std::uint64_t seed) { return make_rng(seed, "data/labeled"); }
 // "init/hidden", l: hidden layer l's initial weights, with or without pretraining.
 inline Rng hidden_init(std::uint64_t seed, std::uint64_t layer) {
   return make_rng(seed, "init/hidden", layer);

@@ -8,6 +8,7 @@
 
 #include "layerwise/core/build_info.hpp"
 #include "layerwise/core/check.hpp"
+#include "layerwise/experiment/axes.hpp"
 #include "layerwise/experiment/options.hpp"
 #include "layerwise/nn/activation.hpp"
 #include "layerwise/nn/init.hpp"
@@ -34,7 +35,9 @@ OptionTable describe_options(ExperimentConfig& c) {
       .add("activations", c.activations,
            "hidden activations: identity, sigmoid, tanh, relu, leaky_relu, softsign")
       .add("width", c.widths, "hidden layer widths, e.g. 500 or 500,1000")
-      .add("output_init", c.output_init, "initializer of the output layer (every arm)")
+      .add("output_init", c.output_init,
+           "initializer of the output layer of every arm (a paired design), or arm: each "
+           "initializer arm's own, xavier after pretraining (the papers' random arm)")
       .add("pretrain_init", c.pretrain_init, "initial encoder weights of pretrained arms")
       .add("init_scale", c.init_scale,
            "a of uniform_scaled, sigma of normal, gain of orthogonal; 0: their defaults")
@@ -165,12 +168,19 @@ ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& 
       ("list-schemes", "list the pretraining schemes and their options");
   OptionTable table = describe_options(cfg);
   table.add(extra);
+  AxisOptions axes;
+  std::vector<std::string> keys;
+  for (const auto& e : table.entries()) keys.push_back(e.key);
+  for (const auto& option : parsed_only.options()) keys.push_back(option->long_name());
+  const po::options_description sections = axes.sections(keys);  // [grid] and [search]: hidden
+  po::options_description visible;
+  visible.add(generic).add(axes.command_line()).add(table.description()).add(parsed_only);
+  po::options_description all;  // the command line: no grid.<key>, only --grid key=...
+  all.add(visible);
   po::options_description settings;
-  settings.add(table.description()).add(parsed_only);
-  po::options_description all;
-  all.add(generic).add(settings);
+  settings.add(table.description()).add(parsed_only).add(sections);
   std::ostringstream help_text;
-  help_text << all;
+  help_text << visible;
   parsed.help = help_text.str();
   const po::variables_map vm = parse_options(argc, argv, all, settings);
   parsed.show_help = vm.count("help") > 0;
@@ -178,6 +188,7 @@ ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& 
   parsed.dry_run = vm.count("dry-run") > 0;
   parsed.list_schemes = vm.count("list-schemes") > 0;
   parsed.effective = table.entries();
+  cfg.axes = axes.merge();
   return parsed;
 }
 
@@ -210,9 +221,11 @@ void validate(const ExperimentConfig& c) {
   require(c.threads >= 0 && c.threads <= 64,
           cat("--threads: must be between 0 (OpenBLAS's default) and 64 (", c.threads, ")"));
   require(c.init_scale >= 0, cat("--init_scale: must be >= 0 (", c.init_scale, ")"));
-  for (const auto& [option, name] : {std::pair{"output_init", &c.output_init}, {"pretrain_init", &c.pretrain_init}})
-    require(has_initializer(*name), cat("--", option, ": unknown initializer '", *name,
-                                        "' (known: ", initializer_names(), ")"));
+  require(has_initializer(c.output_init) || c.output_init == "arm",
+          cat("--output_init: unknown initializer '", c.output_init, "' (known: ", initializer_names(),
+              "; or arm: each arm's own)"));
+  require(has_initializer(c.pretrain_init), cat("--pretrain_init: unknown initializer '", c.pretrain_init,
+                                                "' (known: ", initializer_names(), ")"));
   require(c.log.every >= 1, cat("--log.every: must be >= 1 (", c.log.every, ")"));
   const auto& f = c.finetune;
   require(f.train.epochs >= 1, cat("--finetune.epochs: must be >= 1 (", f.train.epochs, ")"));
@@ -304,6 +317,12 @@ void validate_for_data(const ExperimentConfig& c, const Split& split) {
   require(c.finetune.train.batch_size <= n_train,
           cat("--finetune.batch_size: larger than the training set (", c.finetune.train.batch_size,
               " > ", n_train, " examples)"));
+  require(c.data.n_labeled <= n_train,
+          cat("--data.n_labeled: more labeled examples than the training set has (", c.data.n_labeled,
+              " > ", n_train, ")"));
+  require(c.data.n_labeled == 0 || c.finetune.train.batch_size <= c.data.n_labeled,
+          cat("--finetune.batch_size: larger than the labeled examples (", c.finetune.train.batch_size,
+              " > data.n_labeled ", c.data.n_labeled, ")"));
   // What each scheme's layers will be given: refused here, not after the first runs.
   const auto depths = parse_int_list("depths", c.depths);
   SchemeInputs inputs{.depth = static_cast<std::size_t>(*std::max_element(depths.begin(), depths.end())),

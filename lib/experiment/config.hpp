@@ -38,6 +38,14 @@ struct PretrainConfig {
   std::map<std::string, std::string> options;  // "pretrain.<scheme>.<key>" -> value
 };
 
+// An option swept over a list of values (experiment/axes.hpp): --grid key=v1,v2 (compared) or
+// --search key=v1,v2 (searched by model selection), or the INI sections [grid] and [search].
+struct AxisSpec {
+  std::string key;
+  std::string values;  // "0.01,0.1"
+  bool searched = false;
+};
+
 struct ExperimentConfig {
   std::string experiment = "default";   // results subfolder
   std::string results = "results";      // results root
@@ -46,7 +54,8 @@ struct ExperimentConfig {
   std::string seeds = "1";
   std::string activations = "sigmoid";
   std::string widths = "500";
-  std::string output_init = "xavier";   // output layer of every arm (pairing)
+  std::string output_init = "xavier";   // output layer: an initializer for every arm (pairing), or
+                                        // "arm": the arm's own initializer (xavier after pretraining)
   std::string pretrain_init = "xavier"; // initial encoder weights of pretrained arms
   double init_scale = 0;                // uniform_scaled a / normal sigma / orthogonal gain; 0: default
   std::string precision = "float32";    // float32 | float64
@@ -55,6 +64,7 @@ struct ExperimentConfig {
   DataConfig data;
   FinetuneConfig finetune;
   PretrainConfig pretrain;
+  std::vector<AxisSpec> axes;           // the other options swept (axes.hpp)
   struct Log {
     long every = 10;        // layer statistics every N steps (and at step 0)
     bool weights = false;   // store initial / pretrained / best weights

@@ -1,5 +1,6 @@
 #include "layerwise/experiment/grid.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "layerwise/core/check.hpp"
@@ -28,41 +29,90 @@ std::vector<RunSpec> expand_grid(const ExperimentConfig& cfg) {
                                       ")"));
     }
   }
+  const std::vector<Axis> axes = resolve_axes(cfg);
+  // The other axes' combinations for an arm: every axis not of a scheme, and its own scheme's.
+  const auto combinations = [&](const std::string& arm) {
+    std::vector<std::vector<std::pair<std::string, std::string>>> out{{}};
+    for (const auto& axis : axes) {
+      if (!axis.scheme.empty() && axis.scheme != arm) continue;
+      std::vector<std::vector<std::pair<std::string, std::string>>> next;
+      for (const auto& partial : out)
+        for (const auto& v : axis.values) {
+          next.push_back(partial);
+          next.back().emplace_back(axis.key, v);
+        }
+      out = std::move(next);
+      if (out.size() > 100000) break;  // refused below
+    }
+    return out;
+  };
   // Each list may hold 10000 entries; their product is checked (saturating, no overflow).
   constexpr std::size_t max_runs = 100000;
+  std::size_t per_arm = 0;
+  for (const auto& arm : arms) per_arm = std::min(max_runs + 1, per_arm + combinations(arm).size());
   std::size_t n_runs = 1;
-  for (std::size_t n : {depths.size(), arms.size(), acts.size(), widths.size(), seeds.size()})
+  for (std::size_t n : {depths.size(), per_arm, acts.size(), widths.size(), seeds.size()})
     n_runs = (n != 0 && n_runs > max_runs / n) ? max_runs + 1 : n_runs * n;
   require(n_runs <= max_runs, cat("expand_grid(): the grid (depths x inits x activations x width x ",
-                                  "seeds) has more than ", max_runs, " runs"));
+                                  axes.empty() ? "" : "the other axes x ", "seeds) has more than ",
+                                  max_runs, " runs"));
   std::vector<RunSpec> runs;
   for (long depth : depths)
-    for (const auto& arm : arms)
+    for (const auto& arm : arms) {
+      const auto combos = combinations(arm);
       for (const auto& act : acts)
         for (long width : widths)
-          for (long seed : seeds) {
-            RunSpec run{.run_id = {}, .depth = depth, .arm = arm, .pretrained = has_scheme(arm),
-                        .activation = act, .width = width,
-                        .seed = static_cast<std::uint64_t>(seed)};
-            run.run_id = canonical_run_id(run);
-            runs.push_back(std::move(run));
-          }
+          for (const auto& values : combos)
+            for (long seed : seeds) {
+              RunSpec run{.run_id = {}, .depth = depth, .arm = arm, .pretrained = has_scheme(arm),
+                          .activation = act, .width = width,
+                          .seed = static_cast<std::uint64_t>(seed), .values = values};
+              run.run_id = canonical_run_id(run, axes);
+              runs.push_back(std::move(run));
+            }
+    }
   require(!runs.empty(), "expand_grid(): the grid is empty");
   return runs;
 }
 
-std::string canonical_run_id(const RunSpec& run) {
+namespace {
+
+std::string base_run_id(const RunSpec& run) {
   char seed[32];
   std::snprintf(seed, sizeof seed, "s%02llu", static_cast<unsigned long long>(run.seed));
   return cat("d", run.depth, "-", run.activation, "-w", run.width, "-", run.arm, "-", seed);
 }
 
+std::string id_value(const std::string& key, const std::string& value) {
+  const bool plain = !value.empty() && value.size() <= 24 &&
+                     value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789.+-") == std::string::npos;
+  if (plain) return value;
+  std::string hashed(1, 'h');
+  hashed.append(config_hash({{key, value}}), 0, 8);
+  return hashed;
+}
+
+}  // namespace
+
+std::string canonical_run_id(const RunSpec& run, const std::vector<Axis>& axes) {
+  std::string id = base_run_id(run);
+  for (const auto& [key, value] : run.values) {
+    const auto axis = std::find_if(axes.begin(), axes.end(), [&](const Axis& a) { return a.key == key; });
+    require(axis != axes.end(), cat("canonical_run_id(): ", key, " is not an axis of the grid"));
+    id += cat("-", axis->id_name, "_", id_value(key, value));
+  }
+  return id;
+}
+
 std::vector<std::string> legacy_run_ids(const RunSpec& run) {
   char seed[32];
   std::snprintf(seed, sizeof seed, "s%02llu", static_cast<unsigned long long>(run.seed));
-  return {cat("d", run.depth, "-", run.arm, "-", seed),
-          cat("d", run.depth, "-", run.activation, "-", run.arm, "-", seed),
-          cat("d", run.depth, "-w", run.width, "-", run.arm, "-", seed)};
+  std::vector<std::string> ids{cat("d", run.depth, "-", run.arm, "-", seed),
+                               cat("d", run.depth, "-", run.activation, "-", run.arm, "-", seed),
+                               cat("d", run.depth, "-w", run.width, "-", run.arm, "-", seed)};
+  if (!run.values.empty()) ids.push_back(base_run_id(run));
+  return ids;
 }
 
 std::vector<RunSpec> select_shard(const std::vector<RunSpec>& runs, const std::string& shard) {

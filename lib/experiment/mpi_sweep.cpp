@@ -168,7 +168,7 @@ int run_mpi(const SweepPlan& s, const MpiSession& mpi, StopFlag& stop) {
   int status = 0;
   if (master) {
     try {
-      worker.load(s.runs.front().seed);
+      worker.check(s.runs);
     } catch (const std::exception& e) {
       std::cerr << s.program << ": " << e.what() << "\n";
       status = 2;

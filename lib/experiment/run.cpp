@@ -7,6 +7,8 @@
 
 #include "layerwise/core/check.hpp"
 #include "layerwise/core/streams.hpp"
+#include "layerwise/experiment/axes.hpp"
+#include "layerwise/experiment/labeled.hpp"
 #include "layerwise/instrument/loggers.hpp"
 #include "layerwise/io/h5.hpp"
 #include "layerwise/nn/make_network.hpp"
@@ -49,24 +51,34 @@ RunStatus to_run_status(TrainStatus s) {
 }
 
 template <class T>
-RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Split& split,
+RunOutcome run_typed(const ExperimentConfig& grid_cfg, const RunSpec& run, const Split& split,
                      const std::vector<ConfigEntry>& effective, const std::string& command_line,
                      SweepProgress* progress, const std::atomic<bool>* stop) {
   const auto started = Clock::now();
+  const ExperimentConfig cfg = with_values(grid_cfg, run.values);  // the run's own options
   RunOutcome outcome;
   RunFile file(experiment_dir(cfg),
                RunHeader{.run_id = run.run_id, .experiment = cfg.experiment,
                          .seed = static_cast<std::int64_t>(run.seed), .command_line = command_line},
                cfg.overwrite);
-  const std::vector<ConfigEntry> config = run_config(cfg, run, effective);
+  const std::vector<ConfigEntry> config = run_config(grid_cfg, run, effective);
   file.write_config(config);
-  file.write_data(split.info);
+  // Few labels (labeled.hpp): fine-tuning sees X_labeled; pretraining all of X.
+  const arma::uvec labeled = labeled_subset(split.train.X.n_cols, cfg.data.n_labeled, run.seed);
+  const bool all_labeled = labeled.n_elem == split.train.X.n_cols;
+  DataInfo data_info = split.info;
+  data_info.n_labeled = labeled.n_elem;
+  file.write_data(data_info);
 
-  arma::Mat<T> x_store, xv_store, xt_store;
+  arma::Mat<T> x_store, xv_store, xt_store, xl_store;
   const arma::Mat<T>& X = in_precision(split.train.X, x_store);
   const arma::Mat<T>& Xv = in_precision(split.valid.X, xv_store);
   const arma::Mat<T>& Xt = in_precision(split.test.X, xt_store);
-  const arma::Mat<T> Y = arma::conv_to<arma::Mat<T>>::from(one_hot(split.train.y, split.info.n_classes));
+  const arma::uvec y_labeled = all_labeled ? arma::uvec() : arma::uvec(split.train.y.elem(labeled));
+  if (!all_labeled) xl_store = X.cols(labeled);
+  const arma::Mat<T>& X_labeled = all_labeled ? X : xl_store;
+  const arma::uvec& labels = all_labeled ? split.train.y : y_labeled;
+  const arma::Mat<T> Y = arma::conv_to<arma::Mat<T>>::from(one_hot(labels, split.info.n_classes));
   const arma::Mat<T> Yv = arma::conv_to<arma::Mat<T>>::from(one_hot(split.valid.y, split.info.n_classes));
   const arma::Mat<T> Yt = arma::conv_to<arma::Mat<T>>::from(one_hot(split.test.y, split.info.n_classes));
 
@@ -76,7 +88,7 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
   spec.layer_sizes.push_back(split.info.n_classes);
   spec.hidden = parse_activation(run.activation);
   spec.init = run.pretrained ? cfg.pretrain_init : run.arm;
-  spec.output_init = cfg.output_init;
+  spec.output_init = output_init_of(cfg, run);
   if (cfg.init_scale > 0) spec.init_scale = cfg.init_scale;
 
   std::optional<ConsoleProgress<T>> console;
@@ -93,7 +105,10 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
                      .hidden_sizes = std::vector<arma::uword>(run.depth, run.width),
                      .act = spec.hidden, .init = cfg.pretrain_init, .init_scale = spec.init_scale,
                      .seed = run.seed, .options = cfg.pretrain.options};
-    GreedyData<T> gdata{.X = X, .X_valid = &Xv, .labels = &split.train.y,
+    // A scheme that needs labels has only the labeled examples; the others see every one.
+    const bool labels_only = find_scheme(run.arm).needs_labels;
+    GreedyData<T> gdata{.X = labels_only ? X_labeled : X, .X_valid = &Xv,
+                        .labels = labels_only ? &labels : &split.train.y,
                         .valid_labels = &split.valid.y, .n_classes = split.info.n_classes};
     const StackHeader stack_id = stack_header(config, split.info.checksum);
     std::optional<StackStore<T>> store;
@@ -109,7 +124,7 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
     }
     net = stack_network(std::move(stack.layers),
                         OutputSpec{.n_outputs = split.info.n_classes, .act = spec.output,
-                                   .loss = spec.loss, .init = cfg.output_init,
+                                   .loss = spec.loss, .init = spec.output_init,
                                    .init_scale = spec.init_scale},
                         run.seed);
   } else {
@@ -144,7 +159,7 @@ RunOutcome run_typed(const ExperimentConfig& cfg, const RunSpec& run, const Spli
   if (aug.enabled()) hooks.augment = [&](arma::Mat<T>& Xb) { augment_batch(Xb, aug, aug_rng); };
   Rng shuffle = stream::finetune_shuffle(run.seed);
   const TrainResult result =
-      train(objective, TrainData<T>{X, Y, &Xv, &Yv}, cfg.finetune.train, shuffle,
+      train(objective, TrainData<T>{X_labeled, Y, &Xv, &Yv}, cfg.finetune.train, shuffle,
             PhaseInfo{"finetune", -1, ""}, hooks);
 
   // Only a complete run has a test error: the weights of a diverged run are not finite, and an
@@ -184,11 +199,23 @@ RunOutcome run_one(const ExperimentConfig& cfg, const RunSpec& run, const Split&
   return run_typed<float>(cfg, run, split, effective, command_line, progress, stop_requested);
 }
 
-std::vector<ConfigEntry> run_config(const ExperimentConfig& cfg, const RunSpec& run,
+std::string output_init_of(const ExperimentConfig& cfg, const RunSpec& run) {
+  if (cfg.output_init != "arm") return cfg.output_init;
+  return run.pretrained ? "xavier" : run.arm;
+}
+
+std::vector<ConfigEntry> run_config(const ExperimentConfig& grid_cfg, const RunSpec& run,
                                     const std::vector<ConfigEntry>& effective) {
+  const ExperimentConfig cfg = with_values(grid_cfg, run.values);
   std::vector<ConfigEntry> entries;
-  for (const auto& e : effective)  // scheme options: all of the run's scheme, below
-    if (e.key.rfind("pretrain.", 0) != 0 || e.key == "pretrain.freeze") entries.push_back(e);
+  for (const auto& e : effective) {  // scheme options: all of the run's scheme, below
+    if (e.key.rfind("pretrain.", 0) == 0 && e.key != "pretrain.freeze") continue;
+    entries.push_back(e);
+    ConfigEntry& own = entries.back();
+    if (std::any_of(run.values.begin(), run.values.end(), [&](const auto& v) { return v.first == e.key; }))
+      own.value = option_value(cfg, e.key);  // this run's value of an axis
+    if (e.key == "output_init") own.value = output_init_of(cfg, run);  // "arm" resolved
+  }
   entries.push_back({"run.depth", static_cast<std::int64_t>(run.depth)});
   entries.push_back({"run.arm", run.arm});
   entries.push_back({"run.activation", run.activation});
@@ -205,7 +232,7 @@ const std::vector<ConfigEntry>& options_hashed_when_set() {
   static const std::vector<ConfigEntry> added{
       {"blas-kernel", std::string()},  // until 0.2.0 recorded (and hashed) only when given
       {"finetune.rms_decay", 0.9}, {"finetune.beta1", 0.9}, {"finetune.beta2", 0.999},
-      {"finetune.epsilon", 1e-8},
+      {"finetune.epsilon", 1e-8}, {"data.n_labeled", std::int64_t{0}},
       {"pretrain.*.momentum", 0.9}, {"pretrain.*.rms_decay", 0.9}, {"pretrain.*.beta1", 0.9},
       {"pretrain.*.beta2", 0.999}, {"pretrain.*.epsilon", 1e-8}};
   return added;
@@ -236,8 +263,12 @@ std::string run_hash(const std::vector<ConfigEntry>& run_config) {
       "results", "experiment", "threads",     "overwrite", "shard",
       "depths",  "inits",      "seeds",       "activations", "width", "run_hash"};
   std::vector<ConfigEntry> decisive;
+  // The axes' lists (grid.<key>, search.<key>) stand for the run's values, as depths does.
+  const auto axis_list = [](const std::string& key) {
+    return key.rfind("grid.", 0) == 0 || key.rfind("search.", 0) == 0;
+  };
   for (const auto& e : run_config)
-    if (std::find(excluded.begin(), excluded.end(), e.key) == excluded.end() &&
+    if (std::find(excluded.begin(), excluded.end(), e.key) == excluded.end() && !axis_list(e.key) &&
         !at_default_and_hashed_when_set(e))
       decisive.push_back(e);
   return config_hash(decisive);

@@ -32,12 +32,17 @@ RunOutcome run_one(const ExperimentConfig& cfg, const RunSpec& run, const Split&
                    const std::vector<ConfigEntry>& effective, const std::string& command_line,
                    SweepProgress* progress, const std::atomic<bool>* stop_requested);
 
+// The output layer's initializer: output_init, or with "arm" the arm's own initializer (xavier for
+// a pretrained arm).
+std::string output_init_of(const ExperimentConfig& cfg, const RunSpec& run);
+
 // The summary of a finished run's file, read back (for the table of a resumed sweep).
 Summary read_summary(const std::filesystem::path& file);
 
-// What /config records for a run: the effective options, the run's own values (run.depth,
-// run.arm, run.activation, run.width, run.seed), for a pretrained arm every option of its scheme
-// typed as declared (pretrain.<scheme>.<key>), and last run_hash.
+// What /config records for a run: the effective options (an axis's option with this run's value,
+// output_init "arm" resolved), the run's own values (run.depth, run.arm, run.activation,
+// run.width, run.seed), for a pretrained arm every option of its scheme typed as declared
+// (pretrain.<scheme>.<key>), and last run_hash. `cfg`: the grid's; the run's values are applied.
 std::vector<ConfigEntry> run_config(const ExperimentConfig& cfg, const RunSpec& run,
                                     const std::vector<ConfigEntry>& effective);
 

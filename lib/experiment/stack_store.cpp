@@ -9,6 +9,7 @@
 #include "layerwise/core/check.hpp"
 #include "layerwise/core/isolated.hpp"
 #include "layerwise/io/run_lock.hpp"
+#include "layerwise/pretrain/scheme.hpp"
 
 namespace lw {
 namespace {
@@ -27,8 +28,13 @@ StackHeader stack_header(const std::vector<ConfigEntry>& run_config, const std::
           "stack_header(): the run config has no run.arm");
   const std::string scheme = std::get<std::string>(arm->value);
   std::vector<ConfigEntry> lines{{"stack_format", std::int64_t{1}}};
+  // Pretraining sees every training example, unless the scheme needs labels (labeled.hpp): only
+  // then does data.n_labeled decide its layers (and, left at 0, it stays out of older keys).
+  const bool needs_labels = has_scheme(scheme) && find_scheme(scheme).needs_labels;
   for (const auto& e : run_config)
-    if (e.key.rfind("data.", 0) == 0) lines.push_back(e);
+    if (e.key.rfind("data.", 0) == 0 &&
+        (e.key != "data.n_labeled" || (needs_labels && e.value != ConfigValue(std::int64_t{0}))))
+      lines.push_back(e);
   for (const char* key : {"precision", "pretrain_init", "init_scale"})  // absent: the default
     if (const ConfigEntry* e = find_entry(run_config, key)) lines.push_back(*e);
   lines.push_back({"blas_core", blas_core()});

@@ -10,13 +10,16 @@
 // The key: config_hash (core/config_value.hpp) of these "option=value" lines, in this order,
 // stored in the file as key_text and checked on every read:
 //   stack_format=1
-//   every data.* option of the run's /config   the split, hence the pool pretraining sees
+//   every data.* option of the run's /config   the split, hence the pool pretraining sees; but
+//                                              data.n_labeled only for a scheme that needs
+//                                              labels, and then only when not 0 (labeled.hpp)
 //   precision, pretrain_init, init_scale       the layers' arithmetic and initial encoders
 //   blas_core, blas_threads                    the kernel and threads of the products (the bits
 //                                              of a product may depend on both)
 //   run.arm, then every pretrain.<arm>.* option (typed as declared), run.activation, run.width,
 //   run.seed
-// Nothing about fine-tuning (learning rate, dropout, patience, output layer) and not the depth.
+// Nothing about fine-tuning (learning rate, dropout, patience, output layer, labeled examples)
+// and not the depth: the runs of a learning-rate or labeled-examples axis share their stacks.
 // The split's checksum is stored beside the key and checked on reading: a stack of data that
 // changed under the same options is refused. The toolkit's version is not in it (as for run_hash).
 //

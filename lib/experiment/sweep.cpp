@@ -13,6 +13,7 @@
 #include "layerwise/core/build_info.hpp"
 #include "layerwise/core/isolated.hpp"
 #include "layerwise/core/check.hpp"
+#include "layerwise/experiment/axes.hpp"
 #include "layerwise/experiment/job_sweep.hpp"
 #include "layerwise/experiment/summary.hpp"
 #include "layerwise/experiment/worker.hpp"
@@ -53,15 +54,19 @@ std::string sweep_usage(const std::string& p) {
   return cat(
       "Usage: ", p, " [--config FILE] [options]\n"
       "       mpirun -n N ", p, " [--config FILE] [options]\n"
-      "Trains every run of the grid depths x inits x activations x widths x seeds and writes one\n"
-      "HDF5 results file per run under <results>/<experiment>/<run_id>.h5, then a summary table.\n"
-      "Run ids name every axis: d3-sigmoid-w500-xavier-s02. A rerun skips complete runs.\n"
+      "Trains every run of the grid depths x inits x activations x widths x the other axes\n"
+      "(--grid, --search) x seeds and writes one HDF5 results file per run under\n"
+      "<results>/<experiment>/<run_id>.h5, then a summary table: with searched axes, for each\n"
+      "group of compared values the setting of lowest mean validation error (model selection).\n"
+      "Run ids name every axis: d3-sigmoid-w500-xavier-s02-ft_learning_rate_0.1. A rerun skips\n"
+      "complete runs.\n"
       "Under mpirun (or srun) rank 0 hands the runs out to idle ranks, each with 1 BLAS thread\n"
       "unless --threads says otherwise; the results folder must be shared by the ranks.\n"
       "Examples:\n"
       "  ", p, " --config experiments/configs/quick.ini\n"
       "  ", p, " --config experiments/configs/fm_depth.ini --dry-run\n"
       "  ", p, " --depths 1-3 --inits uniform,xavier,dae --seeds 1-2 --data.n_train 5000\n"
+      "  ", p, " --config experiments/configs/quick.ini --search finetune.learning_rate=0.03,0.1,0.3\n"
       "  mpirun -n 2 ", p, " --config experiments/configs/quick.ini\n");
 }
 
@@ -110,6 +115,7 @@ std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk,
                 ": a shard knows only its own runs and would remove the stacks of the others");
     validate(s.cfg);
     validate_scheme_overrides(s.cfg.pretrain.options);
+    for (auto& e : axis_entries(resolve_axes(s.cfg))) s.args.effective.push_back(std::move(e));
     s.runs = select_shard(expand_grid(s.cfg), s.shard);
     if (s.runs.empty()) {  // more shards than runs: this one has nothing to do
       if (talk) std::cout << s.program << ": --shard " << s.shard << ": no runs in this shard\n";
@@ -508,7 +514,9 @@ void print_skipped(const SweepPlan& s, const SweepRecords& records) {
 }
 
 bool write_sweep_summary(const SweepPlan& s, const SweepRecords& records) {
-  const auto table = summarize(s.runs, records.by_run);
+  const auto axes = resolve_axes(s.cfg);
+  const auto table = summarize(s.runs, records.by_run, axes);
+  const bool selection = std::any_of(axes.begin(), axes.end(), [](const Axis& a) { return a.searched; });
   // Shards of one grid share the folder: each writes its own summary (tools/analysis/summary
   // merges them).
   std::string csv_name = "summary.csv";
@@ -516,7 +524,11 @@ bool write_sweep_summary(const SweepPlan& s, const SweepRecords& records) {
     csv_name = "summary-shard-" + s.shard + ".csv";
     std::replace(csv_name.begin(), csv_name.end(), '/', '-');
   }
-  std::cout << "\n" << format_summary(table);
+  std::cout << "\n" << format_summary(table, selection);
+  if (selection)
+    std::cout << "model selection: in each group, the setting of the searched axes with the lowest mean "
+                 "validation error over its seeds (every setting: "
+              << csv_name << ", tools/analysis/summary)\n";
   try {
     write_summary_csv(s.dir / csv_name, table);
   } catch (const std::exception& e) {
@@ -535,7 +547,7 @@ int stop_status(const SweepPlan& s, const StopFlag& stop) {
 std::optional<int> begin_sweep(const SweepPlan& s, RunWorker& worker, StopFlag& stop) {
   // Load the first split now, so bad data options or files fail before any file is written.
   try {
-    worker.load(s.runs.front().seed);
+    worker.check(s.runs);
   } catch (const std::exception& e) {
     std::cerr << s.program << ": " << e.what() << "\n";
     return 2;

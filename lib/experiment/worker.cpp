@@ -6,6 +6,8 @@
 
 #include "layerwise/core/build_info.hpp"
 #include "layerwise/core/check.hpp"
+#include "layerwise/experiment/axes.hpp"
+#include <algorithm>
 #include "layerwise/io/datasets.hpp"
 #include "layerwise/io/results.hpp"
 #include "layerwise/io/run_lock.hpp"
@@ -17,13 +19,44 @@ RunWorker::RunWorker(const ExperimentConfig& cfg, const std::vector<ConfigEntry>
     : cfg_(cfg), effective_(effective), command_line_(std::move(command_line)),
       stop_(stop_requested) {}
 
-void RunWorker::load(std::uint64_t seed) {
-  if (loaded_seed_ && (*loaded_seed_ == seed || !split_depends_on_seed(cfg_.data))) return;
-  loaded_seed_.reset();
-  split_ = Split{};  // free the old split first: two at once would double the peak memory
-  split_ = load_split(cfg_.data, seed);
-  validate_for_data(cfg_, split_);
-  loaded_seed_ = seed;
+namespace {
+
+// Every data option but data.n_labeled: what decides the split.
+std::string data_key(const DataConfig& data) {
+  DataConfig d = data;
+  OptionTable table;
+  describe_options(table, d);
+  std::vector<ConfigEntry> entries = table.entries();
+  std::erase_if(entries, [](const ConfigEntry& e) { return e.key == "data.n_labeled"; });
+  return config_hash(entries);
+}
+
+}  // namespace
+
+void RunWorker::load(const RunSpec& run) {
+  const ExperimentConfig cfg = with_values(cfg_, run.values);
+  const std::string data = data_key(cfg.data);
+  if (!loaded_seed_ || loaded_data_ != data ||
+      (*loaded_seed_ != run.seed && split_depends_on_seed(cfg.data))) {
+    loaded_seed_.reset();
+    split_ = Split{};  // free the old split first: two at once would double the peak memory
+    split_ = load_split(cfg.data, run.seed);
+    loaded_seed_ = run.seed;
+    loaded_data_ = data;
+  }
+  validate_for_data(cfg, split_);
+}
+
+void RunWorker::check(const std::vector<RunSpec>& runs) {
+  require(!runs.empty(), "RunWorker::check(): no runs");
+  load(runs.front());
+  std::vector<std::vector<std::pair<std::string, std::string>>> seen{runs.front().values};
+  for (const auto& run : runs) {
+    if (std::find(seen.begin(), seen.end(), run.values) != seen.end()) continue;
+    seen.push_back(run.values);
+    const ExperimentConfig cfg = with_values(cfg_, run.values);
+    if (data_key(cfg.data) == loaded_data_) validate_for_data(cfg, split_);
+  }
 }
 
 RunOutcome RunWorker::run(const RunSpec& run, SweepProgress* progress) {
@@ -42,7 +75,7 @@ RunOutcome RunWorker::run(const RunSpec& run, SweepProgress* progress) {
     return RunOutcome{.status = RunStatus::complete, .summary = read_summary(file),
                       .message = "by another process", .file = file};
   }
-  load(run.seed);
+  load(run);
   try {
     return run_one(cfg_, run, split_, effective_, command_line_, progress, stop_);
   } catch (const std::bad_alloc&) {  // "std::bad_alloc" alone names nothing

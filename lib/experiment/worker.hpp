@@ -1,8 +1,9 @@
 #pragma once
 // A sweep's worker: the loop body shared by the serial driver and every MPI rank. It runs the
-// runs it is handed one at a time, loading a seed's split only when the seed changes and the split
-// depends on it (io/datasets.hpp split_depends_on_seed), and turns each outcome into the one-line
-// report the driver prints.
+// runs it is handed one at a time, loading a split only when the run's data options (all but
+// data.n_labeled, which picks from the split: experiment/labeled.hpp) differ from the loaded
+// one's, or its seed does and the split depends on it (io/datasets.hpp split_depends_on_seed),
+// and turns each outcome into the one-line report the driver prints.
 #include <atomic>
 #include <cstdint>
 #include <optional>
@@ -21,8 +22,12 @@ class RunWorker {
   RunWorker(const ExperimentConfig& cfg, const std::vector<ConfigEntry>& effective,
             std::string command_line, const std::atomic<bool>* stop_requested);
 
-  // Loads the seed's split now (bad data options or files throw here, before any run starts).
-  void load(std::uint64_t seed);
+  // Loads the run's split now and checks the run's options against it (validate_for_data): bad
+  // data options or files throw here, before any run starts.
+  void load(const RunSpec& run);
+  // load(runs.front()), then every other distinct configuration of `runs` (their axes' values)
+  // on the same data checked against that split, so a bad combination fails before any file.
+  void check(const std::vector<RunSpec>& runs);
   // Runs one run into its results file, holding its RunLock (io/run_lock.hpp) meanwhile, so two
   // processes sharing the folder never train one run at once. A run another process holds is
   // left to it (status running, "being run by another process"); one another process completed
@@ -35,6 +40,7 @@ class RunWorker {
   std::string command_line_;
   const std::atomic<bool>* stop_;
   std::optional<std::uint64_t> loaded_seed_;
+  std::string loaded_data_;  // data_key of the loaded split
   Split split_;
 };
 

@@ -16,6 +16,10 @@ void describe_options(OptionTable& d, DataConfig& c) {
            "csv, hdf5: separate test file (empty: the test set is carved from the training file)")
     .add("data.n_train", c.n_train,
            "training examples: the first n of what remains after validation (0 = all)")
+    .add("data.n_labeled", c.n_labeled,
+           "labeled examples fine-tuning sees: the first n of the seed's permutation of the "
+           "training examples, nested across n and the same for every arm (0 = all); "
+           "pretraining sees every training example")
     .add("data.n_valid", c.n_valid,
            "validation examples, the last n of the training file (-1 = 10000 for IDX sets, else 20%)")
     .add("data.valid_fraction", c.valid_fraction,
@@ -64,6 +68,9 @@ void validate(const DataConfig& c) {
       fail(option, static_cast<long long>(v), "must be a count >= 0 (0: all available)");
   };
   count("n_train", c.n_train);
+  count("n_labeled", c.n_labeled);
+  if (c.n_train > 0 && c.n_labeled > c.n_train)
+    fail("n_labeled", c.n_labeled, cat("must be at most data.n_train (", c.n_train, ")"));
   count("n_test", c.n_test);
   count("n_examples", c.n_examples);
   if (c.n_classes > max_classes)

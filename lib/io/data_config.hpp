@@ -22,6 +22,7 @@ struct DataConfig {
   std::string path = "/usr/share/datasets/fashion-mnist";   // IDX folder, CSV or HDF5 training file
   std::string test_path;                  // csv, hdf5: a separate test file (empty: carve one)
   arma::uword n_train = 0;                // 0 = all that remain after validation
+  arma::uword n_labeled = 0;              // fine-tuning's labeled examples (experiment/labeled.hpp); 0 = all
   std::int64_t n_valid = -1;              // -1 = source default: 10000 for IDX sets, else 20%
   double valid_fraction = 0;              // > 0: this fraction of the training file instead
   arma::uword n_test = 0;                 // 0 = all (carved: 20% of the training file)

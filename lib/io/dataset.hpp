@@ -26,6 +26,7 @@ struct DataInfo {
   std::string source, path;
   arma::uword n_train = 0, n_valid = 0, n_test = 0, n_features = 0, n_classes = 0;
   std::string checksum;                           // 8 hex digits, CRC-32 of the split (split_checksum)
+  arma::uword n_labeled = 0;  // the training examples fine-tuning saw (data.n_labeled); 0: n_train
 };
 
 struct Split {

@@ -264,6 +264,7 @@ void RunFile::write_data(const DataInfo& d) {
   h5::write_attr(g, "n_features", d.n_features);
   h5::write_attr(g, "n_classes", d.n_classes);
   h5::write_attr(g, "checksum", d.checksum);
+  h5::write_attr(g, "n_labeled", d.n_labeled > 0 ? d.n_labeled : d.n_train);
   impl_->has_data = true;
 }
 

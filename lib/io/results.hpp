@@ -1,5 +1,5 @@
 #pragma once
-// The results file, HDF5 schema version 2: the whole schema is written here and nowhere else.
+// The results file, HDF5 schema version 3: the whole schema is written here and nowhere else.
 // README holds the normative table; this header states the same contract and the decisions the
 // design left open. Adding or changing a field bumps results_schema_version and README together.
 //
@@ -21,12 +21,13 @@
 // Every dataset has a `description` attribute, and `units` where it applies ("s", "fraction").
 //
 // | path | contents |
-// | `/` attrs | schema_version (2), run_id, experiment, status, seed, created_utc (ISO 8601 UTC),
+// | `/` attrs | schema_version (3), run_id, experiment, status, seed, created_utc (ISO 8601 UTC),
 // |           | command_line, toolkit_version, git_describe, armadillo_version, blas (OpenBLAS config
 // |           | and version), blas_core, hdf5_version, boost_version, compiler, build_type,
 // |           | blas_threads, host |
 // | `/config` attrs | every effective option under its dotted key (int64/float64/bool/str), config_hash |
-// | `/data` attrs | source, path, n_train, n_valid, n_test, n_features, n_classes, checksum (str) |
+// | `/data` attrs | source, path, n_train, n_valid, n_test, n_features, n_classes, checksum (str),
+// |               | n_labeled (the training examples fine-tuning saw; n_train unless data.n_labeled) |
 // | `/network` attrs | depth, layer_sizes (int64[L+1]: input, hidden..., output), activations
 // |                  | (str[L], per weight layer), loss, init, pretrain, precision ("float32"/"float64") |
 // | `/pretrain` attrs | pretrained arms: stack_key (experiment/stack_store.hpp), stack_file (the
@@ -47,6 +48,7 @@
 // requires config, data, network and summary to have been written.
 //
 // Versions. 1: /pretrain/layer_NN had no valid_loss (readers: treat as absent). 2: valid_loss.
+// 3: /data n_labeled (readers: n_train when absent).
 //
 // Counting. Epochs are 1-based (row e is written after e passes over the training set). A step
 // row describes the minibatch gradient of update number `step` (0-based), taken before that update
@@ -65,7 +67,7 @@
 
 namespace lw {
 
-inline constexpr std::int64_t results_schema_version = 2;
+inline constexpr std::int64_t results_schema_version = 3;
 
 enum class RunStatus { running, complete, diverged, failed, interrupted };
 std::string to_string(RunStatus status);

@@ -92,7 +92,8 @@ BOOST_AUTO_TEST_CASE(the_csv_has_a_header_and_a_row_per_group_and_no_temporary_i
   text << in.rdbuf();
   BOOST_TEST(text.str() ==
              "arm,activation,width,depth,n_seeds,n_not_complete,test_error_mean,test_error_sd,"
-             "epochs_mean,wall_time_mean_s\ndae,sigmoid,8,3,1,0,0.125,nan,7,2.5\n");
+             "epochs_mean,wall_time_mean_s,valid_error_mean,n_settings,selected\n"
+             "dae,sigmoid,8,3,1,0,0.125,nan,7,2.5,0,1,true\n");
   BOOST_TEST(!std::filesystem::exists(dir / "sub/summary.csv.tmp"));
 }
 

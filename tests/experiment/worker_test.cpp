@@ -82,7 +82,9 @@ BOOST_AUTO_TEST_CASE(a_bad_data_option_fails_at_load_before_any_file) {
   cfg.results = dir.path().string();
   cfg.data.path = (dir / "missing").string();
   lw::RunWorker worker(cfg, {}, "", nullptr);
-  BOOST_CHECK_THROW(worker.load(1), std::exception);
+  lw::RunSpec run;
+  run.seed = 1;
+  BOOST_CHECK_THROW(worker.load(run), std::exception);
   BOOST_TEST(std::filesystem::is_empty(dir.path()));
 }
 

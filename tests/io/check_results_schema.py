@@ -72,7 +72,7 @@ def main(argv):
                                          "blas_core", "hdf5_version", "boost_version", "compiler",
                                          "build_type", "host")})
     check_attrs(f, {"schema_version": is_int, "seed": is_int, "blas_threads": is_int})
-    check(f.attrs.get("schema_version") == 2, "schema_version != 2")
+    check(f.attrs.get("schema_version") == 3, "schema_version != 3")
     status = f.attrs.get("status")
     check(status in STATUSES, f"status {status!r}")
     check(path.endswith(".h5") == (status == "complete"), f"name {path} does not match status {status}")
@@ -109,7 +109,7 @@ def main(argv):
         check_attrs(f["config"], {"config_hash": lambda v: is_str(v) and len(v) == 16})
         for k, v in f["config"].attrs.items():
             check(is_int(v) or is_real(v) or is_str(v) or isinstance(v, np.bool_), f"/config@{k} type {type(v)}")
-        ints = {k: is_int for k in ("n_train", "n_valid", "n_test", "n_features", "n_classes")}
+        ints = {k: is_int for k in ("n_train", "n_valid", "n_test", "n_features", "n_classes", "n_labeled")}
         check_attrs(f["data"], {"source": is_str, "path": is_str, "checksum": is_str, **ints})
         for name, g in f["pretrain"].items():
             check(name.startswith("layer_") and len(name) == 8, f"/pretrain/{name} name")

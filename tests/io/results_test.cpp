@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(a_complete_run_has_every_path_shape_and_type_of_schema_2) {
                         "compiler", "build_type", "host"})
     check_attr(f, s, Kind::string);
   for (const char* s : {"schema_version", "seed", "blas_threads"}) check_attr(f, s, Kind::int64);
-  BOOST_TEST(h5::read_attr<std::int64_t>(f, "schema_version") == 2);
+  BOOST_TEST(h5::read_attr<std::int64_t>(f, "schema_version") == 3);
   BOOST_TEST(h5::read_attr<std::string>(f, "status") == "complete");
   BOOST_TEST(h5::read_attr<std::string>(f, "run_id") == lw::test::sample_run_id);
   BOOST_TEST(h5::read_attr<std::int64_t>(f, "seed") == 7);
