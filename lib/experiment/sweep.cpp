@@ -215,7 +215,8 @@ LegacyFiles legacy_files(const SweepPlan& s, const RunSpec& run, const std::stri
     if (!std::filesystem::exists(results_path(s.dir, id)) || why_unreadable(results_path(s.dir, id))) continue;
     if (!is_complete(s.dir, id)) continue;
     const bool same = read_run_hash(results_path(s.dir, id)) == hash;
-    if (!same && !found.conflict) found.conflict = results_path(s.dir, id);
+    // A run of other axes has no file of its own under an older id: it may be any setting's.
+    if (!same && run.values.empty() && !found.conflict) found.conflict = results_path(s.dir, id);
     if ((same || s.cfg.overwrite) && !canonical_exists && !found.adoptable)
       found.adoptable = results_path(s.dir, id);
   }

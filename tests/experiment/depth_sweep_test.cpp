@@ -1,6 +1,10 @@
 // The depth_sweep driver end to end: every config runs, bad options fail cleanly, a killed sweep
 // resumes to the same files, arms are paired, reruns are bit-identical.
 #include <boost/test/unit_test.hpp>
+// GCC 12 reports a false -Wrestrict on assigning short literals to std::string at -O3 (PR 105651).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
 #include <cmath>
 #include <future>
 #include <filesystem>
@@ -8,6 +12,7 @@
 #include <sstream>
 
 #include "experiment/sweep_runner.hpp"
+#include "layerwise/core/check.hpp"
 #include "layerwise/io/h5.hpp"
 #include "layerwise/io/results.hpp"
 #include "support/temp_dir.hpp"
@@ -49,18 +54,19 @@ BOOST_AUTO_TEST_CASE(every_config_runs_with_tiny_overrides) {
   for (const auto& entry : fs::directory_iterator(fs::path(LW_SOURCE_DIR) / "experiments/configs")) {
     if (entry.path().extension() != ".ini") continue;
     BOOST_TEST_CONTEXT(entry.path().filename()) {
-      const auto r = run_program(
-          depth_sweep(),
-          {"--config", entry.path().string(), "--results", dir.path().string(), "--seeds", "1",
-           "--threads", "1", "--jobs", "1", "--data.n_train", "300", "--data.n_valid", "100", "--data.n_test",
-           "100", "--finetune.epochs", "1", "--pretrain.ae.epochs", "1", "--pretrain.dae.epochs",
-           "1"},
-          dir / "log.txt");
+      std::vector<std::string> args{
+          "--config", entry.path().string(), "--results", dir.path().string(), "--seeds", "1",
+          "--threads", "1", "--jobs", "1", "--data.n_train", "300", "--data.n_valid", "100", "--data.n_test",
+          "100", "--finetune.epochs", "1", "--pretrain.ae.epochs", "1", "--pretrain.dae.epochs", "1",
+          "--pretrain.rbm.epochs", "1", "--pretrain.supervised.epochs", "1"};
+      if (entry.path().filename() == "labeled.ini")  // its label counts, within the 300 examples
+        args.insert(args.end(), {"--grid", "data.n_labeled=100,300"});
+      const auto r = run_program(depth_sweep(), args, dir / "log.txt");
       BOOST_TEST(r.exit_code == 0, r.output);
       BOOST_TEST(contains(r.output, "test error %"));
     }
   }
-  for (const auto& name : {"quick", "fm_depth", "glorot"})
+  for (const auto& name : {"quick", "fm_depth", "glorot", "bengio2007", "labeled"})
     BOOST_TEST(fs::exists(dir / name / "summary.csv"), name);
 }
 
@@ -101,6 +107,14 @@ BOOST_AUTO_TEST_CASE(bad_options_exit_2_with_a_clear_message_and_create_no_files
       {{"--inits", "dae", "--activations", "tanh", "--depths", "1,2"}, "above the first layer the inputs are tanh outputs"},
       {{"--inits", "rbm", "--activations", "relu"}, "Bernoulli hidden units need sigmoid hidden layers"},
       {{"--width", "10000000"}, "--width 10000000: a depth-3 network of that width on 784 features needs at least"},
+      // axes: every check before any file (experiment/axes.hpp)
+      {{"--grid", "finetune.nonesuch=1,2"}, "--grid finetune.nonesuch: unknown option"},
+      {{"--search", "finetune.learning_rate=0.1,-2"}, "the value '-2' is refused"},
+      {{"--grid", "pretrain.dae.corruption=0.1,0.2"}, "the arm dae is not in --inits (uniform,xavier)"},
+      {{"--grid", "seeds=1,2"}, "--seeds 1-3"},
+      {{"--grid", "finetune.epochs=1", "--search", "finetune.epochs=2"}, "the axis is given twice"},
+      {{"--grid", "data.n_labeled=100,60000"}, "more labeled examples than the training set has (60000 > 50000)"},
+      {{"--grid", "data.n_labeled=100,32", "--finetune.batch_size", "64"}, "larger than the labeled examples (64 > data.n_labeled 32)"},
   };
   for (const auto& [args, expected] : cases) {
     std::vector<std::string> all{"--results", results.string()};
@@ -451,6 +465,77 @@ BOOST_AUTO_TEST_CASE(two_sweeps_at_once_on_one_folder_share_the_runs_and_write_a
     BOOST_TEST(lw::is_complete(dir / "shared/x", f.stem().string()), f.filename());
     BOOST_TEST(lw::test::compare_results(f, dir / "shared/x" / f.filename()) == "", f.filename());
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_grown_axis_resumes_and_runs_made_before_the_axis_are_adopted) {
+  lw::test::TempDir dir;
+  auto args = tiny_grid(dir / "res", "axes");
+  args = with(with(args, "--depths", "1"), "--inits", "uniform,dae");
+  args = with(args, "--finetune.learning_rate", "0.1");
+  const auto first = run_program(depth_sweep(), args, dir / "log1.txt");
+  BOOST_TEST_REQUIRE(first.exit_code == 0, first.output);
+  fs::copy(dir / "res", dir / "before", fs::copy_options::recursive);
+  // The learning rate becomes a searched axis holding the value those runs had.
+  auto searched = args;
+  searched.insert(searched.end(), {"--search", "finetune.learning_rate=0.1,0.05"});
+  const auto second = run_program(depth_sweep(), searched, dir / "log2.txt");
+  BOOST_TEST_REQUIRE(second.exit_code == 0, second.output);
+  BOOST_TEST(contains(second.output, "4 complete run(s) made with these options under an earlier version's run id renamed"),
+             second.output);
+  BOOST_TEST(contains(second.output, "4 of 8 runs complete, skipped"), second.output);
+  BOOST_TEST(lw::test::compare_results(dir / "before/axes/d1-sigmoid-w16-dae-s02.h5",
+                                       dir / "res/axes/d1-sigmoid-w16-dae-s02-ft_learning_rate_0.1.h5") == "");
+  BOOST_TEST(!fs::exists(dir / "res/axes/d1-sigmoid-w16-dae-s02.h5"));
+  // Growing the axis runs only the new setting; the table shows each group's chosen setting.
+  searched.back() = "finetune.learning_rate=0.1,0.05,0.3";
+  const auto third = run_program(depth_sweep(), searched, dir / "log3.txt");
+  BOOST_TEST_REQUIRE(third.exit_code == 0, third.output);
+  BOOST_TEST(contains(third.output, "8 of 12 runs complete, skipped"), third.output);
+  BOOST_TEST(contains(third.output, "(of 3)"), third.output);
+  BOOST_TEST(contains(third.output, "model selection:"), third.output);
+  const auto f = lw::h5::open_file(dir / "res/axes/d1-sigmoid-w16-uniform-s01-ft_learning_rate_0.3.h5");
+  const auto config = lw::h5::open_group(f, "config");
+  BOOST_TEST(lw::h5::read_attr<double>(config, "finetune.learning_rate") == 0.3);
+  BOOST_TEST(lw::h5::read_attr<std::string>(config, "search.finetune.learning_rate") == "0.1,0.05,0.3");
+}
+
+BOOST_AUTO_TEST_CASE(few_labels_fine_tune_on_a_subset_while_pretraining_sees_every_example) {
+  lw::test::TempDir dir;
+  auto args = tiny_grid(dir / "res", "few");
+  args = with(with(with(args, "--depths", "1"), "--inits", "uniform,dae"), "--seeds", "1");
+  args = with(with(args, "--finetune.batch_size", "32"), "--log.every", "1");
+  args = with(with(args, "--finetune.patience", "0"), "--pretrain.reuse", "false");
+  auto all = args;
+  all = with(all, "--experiment", "all");
+  args.insert(args.end(), {"--grid", "data.n_labeled=64,128"});
+  for (const auto* a : {&args, &all}) {
+    const auto r = run_program(depth_sweep(), *a, dir / "log.txt");
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.output);
+  }
+  const auto file = [&](const std::string& name) { return lw::h5::open_file(dir / "res" / name); };
+  for (const auto& [n, steps] : std::vector<std::pair<int, arma::uword>>{{64, 2}, {128, 4}}) {
+    for (const std::string arm : {"uniform", "dae"}) {
+      const auto f = file(lw::cat("few/d1-sigmoid-w16-", arm, "-s01-n_labeled_", n, ".h5"));
+      BOOST_TEST(lw::h5::read_attr<std::int64_t>(lw::h5::open_group(f, "data"), "n_labeled") == n);
+      BOOST_TEST(lw::h5::read_attr<std::int64_t>(lw::h5::open_group(f, "data"), "n_train") > 128);
+      // One logged step per update: 3 epochs of n / 32 batches.
+      const auto step = lw::h5::read_vector<std::int64_t>(lw::h5::open_group(f, "finetune/steps"), "step");
+      BOOST_TEST(step.n_elem == 3 * steps, arm << " " << n);
+    }
+  }
+  // Pretraining saw every example whatever the labels: the same layers as with all of them.
+  const auto W = [&](const std::string& name) {
+    return lw::h5::read_matrix<float>(lw::h5::open_group(file(name), "weights/pretrained/layer_00"), "W");
+  };
+  const arma::fmat w_all = W("all/d1-sigmoid-w16-dae-s01.h5");
+  BOOST_TEST(arma::approx_equal(W("few/d1-sigmoid-w16-dae-s01-n_labeled_64.h5"), w_all, "absdiff", 0.0f));
+  BOOST_TEST(arma::approx_equal(W("few/d1-sigmoid-w16-dae-s01-n_labeled_128.h5"), w_all, "absdiff", 0.0f));
+  // Fine-tuning did not: 64 labels end elsewhere than 128.
+  const auto best = [&](const std::string& name) {
+    return lw::h5::read_matrix<float>(lw::h5::open_group(file(name), "weights/best/layer_00"), "W");
+  };
+  BOOST_TEST(!arma::approx_equal(best("few/d1-sigmoid-w16-dae-s01-n_labeled_64.h5"),
+                                 best("few/d1-sigmoid-w16-dae-s01-n_labeled_128.h5"), "absdiff", 0.0f));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

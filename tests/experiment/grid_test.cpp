@@ -1,7 +1,12 @@
 // experiment/grid: the runs of a grid and their canonical ids.
 #include "layerwise/experiment/grid.hpp"
+// GCC 12 reports a false -Wrestrict on assigning short literals to std::string at -O3 (PR 105651).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
 
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <set>
 
 #include "support/error_of.hpp"
@@ -87,6 +92,55 @@ BOOST_AUTO_TEST_CASE(shards_partition_the_grid) {
     for (const auto& r : lw::select_shard(runs, shard)) BOOST_TEST(seen.insert(r.run_id).second);
   BOOST_TEST(seen.size() == runs.size());
   BOOST_TEST(!error_of([&] { lw::select_shard(runs, "3/3"); }).empty());
+}
+
+BOOST_AUTO_TEST_CASE(other_axes_multiply_the_grid_and_a_run_keeps_its_id_when_an_axis_grows) {
+  auto cfg = grid("2", "xavier,dae", "sigmoid", "16", "1");
+  cfg.axes = {{"finetune.learning_rate", "0.1", true}};
+  const auto small = lw::expand_grid(cfg);
+  cfg.axes = {{"finetune.learning_rate", "0.01,0.1,0.3", true}, {"pretrain.dae.corruption", "0.1,0.4", false},
+              {"data.n_labeled", "100,1000", false}};
+  const auto big = lw::expand_grid(cfg);
+  // xavier: 3 rates x 2 label counts; dae: also x 2 corruptions (its own option).
+  BOOST_TEST(big.size() == 3u * 2 + 3u * 2 * 2);
+  std::set<std::string> ids;
+  for (const auto& r : big) ids.insert(r.run_id);
+  BOOST_TEST(ids.size() == big.size());
+  BOOST_TEST_REQUIRE(small.size() == 2u);
+  BOOST_TEST(small[0].run_id == "d2-sigmoid-w16-xavier-s01-ft_learning_rate_0.1");
+  BOOST_TEST(small[1].run_id == "d2-sigmoid-w16-dae-s01-ft_learning_rate_0.1");
+  cfg.axes = {{"finetune.learning_rate", "0.01,0.1,0.3", true}};
+  const auto grown = lw::expand_grid(cfg);
+  for (const auto& r : small)
+    BOOST_TEST((std::count_if(grown.begin(), grown.end(), [&](const lw::RunSpec& g) { return g.run_id == r.run_id; }) == 1),
+               r.run_id);
+  const auto& dae = *std::find_if(big.begin(), big.end(), [](const lw::RunSpec& r) { return r.arm == "dae"; });
+  BOOST_TEST(dae.run_id == "d2-sigmoid-w16-dae-s01-n_labeled_100-ft_learning_rate_0.01-corruption_0.1");
+  BOOST_TEST_REQUIRE(dae.values.size() == 3u);
+  BOOST_TEST(dae.values[0].first == "data.n_labeled");
+  // Its id before the axes were axes: adopted by a sweep when made with the same options.
+  BOOST_TEST(lw::legacy_run_ids(dae).back() == "d2-sigmoid-w16-dae-s01");
+}
+
+BOOST_AUTO_TEST_CASE(a_value_that_is_no_plain_file_name_part_is_hashed) {
+  auto cfg = grid("1", "xavier", "sigmoid", "8", "1");
+  cfg.axes = {{"data.path", "/tmp/a b,/tmp/c", false}};
+  const auto runs = lw::expand_grid(cfg);
+  BOOST_TEST_REQUIRE(runs.size() == 2u);
+  for (const auto& r : runs) {
+    BOOST_TEST(r.run_id.rfind("d1-sigmoid-w8-xavier-s01-path_h", 0) == 0u, r.run_id);
+    BOOST_TEST(r.run_id.size() == std::string("d1-sigmoid-w8-xavier-s01-path_h").size() + 8, r.run_id);
+  }
+  BOOST_TEST(runs[0].run_id != runs[1].run_id);
+}
+
+BOOST_AUTO_TEST_CASE(the_grid_size_limit_counts_the_other_axes) {
+  auto cfg = grid("1-10", "xavier", "sigmoid", "8", "1-100");
+  std::string many;
+  for (int i = 1; i <= 101; ++i) many += (many.empty() ? "" : ",") + std::to_string(i);
+  cfg.axes = {{"finetune.epochs", many, false}};
+  const std::string e = error_of([&] { lw::expand_grid(cfg); });
+  BOOST_TEST(e.find("the other axes x seeds) has more than 100000 runs") != std::string::npos, e);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

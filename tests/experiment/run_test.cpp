@@ -5,7 +5,9 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 
+#include "layerwise/experiment/axes.hpp"
 #include "layerwise/experiment/config.hpp"
+#include "layerwise/experiment/grid.hpp"
 #include "layerwise/io/datasets.hpp"
 #include "layerwise/io/h5.hpp"
 #include "layerwise/pretrain/scheme.hpp"
@@ -219,6 +221,42 @@ BOOST_AUTO_TEST_CASE(the_defaults_run_hash_leaves_out_are_the_declared_defaults)
       }
     BOOST_TEST(found, key);
   }
+}
+
+BOOST_AUTO_TEST_CASE(an_axis_value_is_the_runs_own_option_and_hashes_as_if_given_alone) {
+  const auto parse = [](std::vector<std::string> args, lw::ExperimentConfig& cfg) {
+    args.insert(args.begin(), "depth_sweep");
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    auto parsed = lw::parse_arguments(static_cast<int>(argv.size()), argv.data(), cfg, lw::OptionTable(),
+                                      lw::describe_scheme_options(cfg.pretrain.options));
+    for (auto& e : lw::axis_entries(lw::resolve_axes(cfg))) parsed.effective.push_back(std::move(e));
+    return parsed.effective;
+  };
+  lw::ExperimentConfig swept, alone;
+  const auto swept_entries = parse({"--inits", "uniform,ae", "--search", "finetune.learning_rate=0.3,0.05",
+                                    "--grid", "pretrain.ae.epochs=1,2", "--output_init", "arm"}, swept);
+  const auto alone_entries = parse({"--inits", "uniform,ae", "--finetune.learning_rate", "0.05",
+                                    "--pretrain.ae.epochs", "2", "--output_init", "uniform"}, alone);
+  const auto runs = lw::expand_grid(swept);
+  const auto find = [&](const std::string& id) {
+    for (const auto& r : runs)
+      if (r.run_id == id) return r;
+    throw std::runtime_error("no run " + id);
+  };
+  const auto uniform = find("d1-sigmoid-w500-uniform-s01-ft_learning_rate_0.05");
+  const auto config = lw::run_config(swept, uniform, swept_entries);
+  BOOST_TEST(std::get<double>(value_of(config, "finetune.learning_rate")) == 0.05);
+  BOOST_TEST(std::get<std::string>(value_of(config, "search.finetune.learning_rate")) == "0.3,0.05");
+  BOOST_TEST(std::get<std::string>(value_of(config, "output_init")) == "uniform");  // arm: its own
+  lw::RunSpec plain = uniform;
+  plain.values.clear();
+  BOOST_TEST(std::get<std::string>(value_of(config, "run_hash")) ==
+             std::get<std::string>(value_of(lw::run_config(alone, plain, alone_entries), "run_hash")));
+  // A pretrained arm's output layer starts xavier under arm; its scheme axis is its option.
+  const auto ae = find("d1-sigmoid-w500-ae-s01-ft_learning_rate_0.05-epochs_2");
+  BOOST_TEST(lw::output_init_of(lw::with_values(swept, ae.values), ae) == "xavier");
+  BOOST_TEST(std::get<std::int64_t>(value_of(lw::run_config(swept, ae, swept_entries), "pretrain.ae.epochs")) == 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,6 +2,10 @@
 // retrained, extended layer by layer, waited for while another process trains them, and never
 // used when damaged or foreign.
 #include "layerwise/experiment/stack_store.hpp"
+// GCC 12 reports a false -Wrestrict on assigning short literals to std::string at -O3 (PR 105651).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
 
 #include <unistd.h>
 
@@ -111,6 +115,20 @@ BOOST_AUTO_TEST_CASE(the_key_holds_what_decides_a_layer_and_nothing_about_fine_t
   BOOST_TEST(h.key_text.rfind("stack_format=1\ndata.source=bars_stripes\ndata.n_train=100\n", 0) == 0u, h.key_text);
   BOOST_TEST(h.key_text.find("blas_threads=") != std::string::npos);
   BOOST_TEST(h.key_text.find("finetune") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(labeled_examples_decide_only_the_stacks_of_schemes_that_need_labels) {
+  const auto key = [](const std::vector<lw::ConfigEntry>& c) { return lw::stack_header(c).key; };
+  auto config = run_config();
+  config.push_back({"data.n_labeled", std::int64_t{0}});
+  const std::string dae = key(config);
+  BOOST_TEST(dae == key(run_config()));  // left at 0: not in the key
+  BOOST_TEST(key(with(config, "data.n_labeled", std::int64_t{50})) == dae);  // dae sees every example
+  auto supervised = with(config, "run.arm", std::string("supervised"));
+  const std::string all_labels = key(supervised);
+  BOOST_TEST(key(with(supervised, "data.n_labeled", std::int64_t{50})) != all_labels);
+  BOOST_TEST(lw::stack_header(with(supervised, "data.n_labeled", std::int64_t{50})).key_text.find("data.n_labeled=50") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_second_store_reads_the_layers_the_first_trained_and_extends_the_stack) {
