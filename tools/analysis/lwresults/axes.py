@@ -19,6 +19,9 @@ grid./search. attributes (schema 1 and 2, or a sweep without axes) have no axes.
 """
 import math
 
+import numpy as np
+import pandas as pd
+
 from .errors import ToolError
 
 AXIS_PREFIXES = {"grid.": "compared", "search.": "searched"}
@@ -78,17 +81,15 @@ def axis_values(run, axes):
 
 
 def _missing(v):
-    if v is None:
+    """None, NaN or pd.NA: no value (not the run's axis)."""
+    if v is None or v is pd.NA:
         return True
-    try:
-        return bool(v != v) or v is getattr(__import__("pandas"), "NA")  # NaN, pd.NA
-    except (TypeError, ValueError):
-        return False
+    return isinstance(v, (float, np.floating)) and bool(np.isnan(v))
 
 
 def _same(value, text):
     """Is the typed /config value the list's canonical text?"""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, (bool, np.bool_)):
         t = text.strip().lower()
         return t in (("true", "1", "yes", "on") if value else ("false", "0", "no", "off"))
     if isinstance(value, str):

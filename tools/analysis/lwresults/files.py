@@ -1,8 +1,11 @@
 """lwresults.files: finding run files in results folders and reading one run file into a dict.
 
-Reads HDF5 schema versions 1 and 2 (lib/io/results.hpp): version 2 added the dataset valid_loss
+Reads HDF5 schema versions 1, 2 and 3 (lib/io/results.hpp): version 2 added the dataset valid_loss
 to /pretrain/layer_NN (read_run() gives NaN for it in version 1 files) and stores the pretraining
-options as typed attributes; the attributes of /pretrain groups are not read here.
+options as typed attributes; the attributes of /pretrain groups are not read here. Version 3 added
+the sweep's other axes (/config grid.<key> and search.<key>, see axes.py; read_run() gives them as
+`axes`) and /data n_labeled, the training examples fine-tuning saw (read_run()'s `n_labeled`;
+/data n_train for older files).
 """
 import functools
 import math
@@ -14,10 +17,11 @@ import h5py
 import numpy as np
 import pandas as pd
 
+from .axes import axes_in_config
 from .errors import ToolError
 from .isolated import map_isolated
 
-SCHEMA_VERSIONS = (1, 2)
+SCHEMA_VERSIONS = (1, 2, 3)
 STATUSES = ("complete", "running", "diverged", "failed", "interrupted", "unreadable")
 SPEC_FIELDS = ["arm", "depth", "activation", "width", "seed"]
 STEP_LAYER_FIELDS = ["grad_norm_W", "grad_norm_b", "delta_norm", "weight_norm_W", "update_ratio",
@@ -183,6 +187,12 @@ def _check_contents(run):
     for k, v in run["summary"].items():
         if not (_is_number(v) or isinstance(v, (bool, np.bool_))):
             raise ValueError(f"/summary {k} is {v!r}, not a number")
+    if run["n_labeled"] is not None and not _is_int(run["n_labeled"]):
+        raise ValueError(f"/data n_labeled (or n_train) is {run['n_labeled']!r}, not an integer")
+    for k in run["axes"]:
+        v = run["config"].get(k)
+        if v is not None and not isinstance(v, (str, bool, int, float)):
+            raise ValueError(f"/config {k} (an axis) is {v!r}, not one value")
     st = run["steps"]
     if st:
         for k in ("step", "epoch", "grad_norm_W"):
@@ -209,7 +219,7 @@ def _unread_run(path):
     run_id = run_id_of(path)
     run = {"run_id": run_id, "file": str(path), "status": "unreadable", "error": None,
            "experiment": None, "root": {}, "config": {}, "data": {}, "network": {}, "summary": {},
-           "spec": dict.fromkeys(SPEC_FIELDS), "L": None,
+           "spec": dict.fromkeys(SPEC_FIELDS), "axes": {}, "n_labeled": None, "L": None,
            "epochs": pd.DataFrame(), "steps": {}, "pretrain": {}}
     run["spec"].update(spec_from_run_id(run_id))
     return run
@@ -220,7 +230,11 @@ def read_run(path, steps=True, epochs=True, pretrain=True):
       run_id, file (str), status (root status attr; "unreadable" if the file cannot be read;
       "running" if a .partial has no status), error (None or a message), experiment, root,
       config, data, network, summary (attribute dicts; summary {} if not written yet),
-      spec (arm, depth, activation, width, seed), L (weight layers or None),
+      spec (arm, depth, activation, width, seed), axes (the sweep's other axes this file records:
+      {key: {"kind": "compared" | "searched", "values": [canonical text, ...]}}, {} before schema
+      3; the run's own values are config[key], see axes.axis_values()), n_labeled (the training
+      examples fine-tuning saw: /data n_labeled, else /data n_train, else None), L (weight layers
+      or None),
       epochs (DataFrame: epoch + EPOCH_FIELDS + grad_norm_W_mean_NN), steps (dict name -> array:
       step (S), epoch (S), batch_loss (S), STEP_LAYER_FIELDS (S, L)), pretrain (dict layer index ->
       DataFrame epoch, loss, valid_loss; valid_loss NaN in schema 1 files)."""
@@ -237,6 +251,8 @@ def read_run(path, steps=True, epochs=True, pretrain=True):
             for key in ("config", "data", "network", "summary"):
                 run[key] = _attrs(f, key)
             run["spec"] = _spec(root, run["config"], run["network"], run["run_id"])
+            run["axes"] = axes_in_config(run["config"])
+            run["n_labeled"] = run["data"].get("n_labeled", run["data"].get("n_train"))
             if epochs and "finetune/epochs" in f:
                 g = f["finetune/epochs"]
                 cols = _table(g, ["epoch"] + EPOCH_FIELDS)
