@@ -8,7 +8,8 @@ data.n_labeled 500). An axis of a scheme's option, pretrain.<scheme>.<key>, mult
 runs of arm <scheme>: it is no axis of the other arms' runs (their value is None). Files without
 grid./search. attributes (schema 1 and 2, or a sweep without axes) have no axes.
 
-  axes_in_config(config) -> {key: {"kind": "compared"|"searched", "values": [text, ...]}}
+  axes_in_config(config) -> {key: {"kind": "compared"|"searched", "values": [text, ...], "scheme"}}
+                   (read_run() adds "value": the run's own, None when not its axis)
   axes_of(runs) -> {key: {"kind", "values", "scheme"}}  (the union over runs, sorted by key;
                    ToolError when a key is compared in one run and searched in another)
   axis_scheme(key) -> str | None, axis_applies(axis, arm) -> bool
@@ -34,7 +35,7 @@ def axis_scheme(key):
 
 
 def axes_in_config(config):
-    """The axes a run's /config records: {key: {"kind", "values"}}, sorted by key. Raises
+    """The axes a run's /config records: {key: {"kind", "values", "scheme"}}, sorted by key. Raises
     ValueError for a grid./search. attribute that is not a text list (a damaged file)."""
     out = {}
     for name in sorted(config):
@@ -43,7 +44,8 @@ def axes_in_config(config):
                 text = config[name]
                 if not isinstance(text, str) or not text:
                     raise ValueError(f"/config {name} is {text!r}, not a list of values")
-                out[name[len(prefix):]] = {"kind": kind, "values": text.split(",")}
+                key = name[len(prefix):]
+                out[key] = {"kind": kind, "values": text.split(","), "scheme": axis_scheme(key)}
     return dict(sorted(out.items()))
 
 

@@ -17,7 +17,7 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from .axes import axes_in_config
+from .axes import axes_in_config, axis_applies
 from .errors import ToolError
 from .isolated import map_isolated
 
@@ -231,8 +231,9 @@ def read_run(path, steps=True, epochs=True, pretrain=True):
       "running" if a .partial has no status), error (None or a message), experiment, root,
       config, data, network, summary (attribute dicts; summary {} if not written yet),
       spec (arm, depth, activation, width, seed), axes (the sweep's other axes this file records:
-      {key: {"kind": "compared" | "searched", "values": [canonical text, ...]}}, {} before schema
-      3; the run's own values are config[key], see axes.axis_values()), n_labeled (the training
+      {key: {"kind": "compared" | "searched", "values": [canonical text, ...], "value": the run's
+      own value, typed, from /config key; None for another scheme's option (pretrain.dae.* on a
+      xavier run)}}, {} before schema 3), n_labeled (the training
       examples fine-tuning saw: /data n_labeled, else /data n_train, else None), L (weight layers
       or None),
       epochs (DataFrame: epoch + EPOCH_FIELDS + grad_norm_W_mean_NN), steps (dict name -> array:
@@ -252,6 +253,8 @@ def read_run(path, steps=True, epochs=True, pretrain=True):
                 run[key] = _attrs(f, key)
             run["spec"] = _spec(root, run["config"], run["network"], run["run_id"])
             run["axes"] = axes_in_config(run["config"])
+            for key, a in run["axes"].items():  # the run's own value; None: not its axis
+                a["value"] = run["config"].get(key) if axis_applies(a, run["spec"]["arm"]) else None
             run["n_labeled"] = run["data"].get("n_labeled", run["data"].get("n_train"))
             if epochs and "finetune/epochs" in f:
                 g = f["finetune/epochs"]
