@@ -417,7 +417,11 @@ std::vector<StackUse> stack_uses(const SweepPlan& s, bool only_to_do) {
     if (use == out.end()) {
       char seed[16];
       std::snprintf(seed, sizeof seed, "s%02llu", static_cast<unsigned long long>(run.seed));
-      out.push_back({h, cat(run.arm, " ", run.activation, " w", run.width, " ", seed)});
+      std::string label = cat(run.arm, " ", run.activation, " w", run.width, " ", seed);
+      for (const auto& [key, value] : run.values)  // the scheme's own axes: they decide the stack
+        if (key.rfind(cat("pretrain.", run.arm, "."), 0) == 0)
+          label += cat(" ", key.substr(run.arm.size() + 10), "=", value);
+      out.push_back({h, label});
       use = out.end() - 1;
     }
     use->depth = std::max(use->depth, run.depth);

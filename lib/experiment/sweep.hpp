@@ -90,7 +90,7 @@ bool results_folder_writable(const SweepPlan& plan);
 // --pretrain.reuse=false.
 struct StackUse {
   StackHeader header;
-  std::string label;      // "dae sigmoid w500 s01"
+  std::string label;      // "dae sigmoid w500 s01", then its scheme axes: " corruption=0.1"
   long depth = 0;         // layers of the grid's deepest run on it
   long layers_alone = 0;  // layers its runs pretrain without reuse: the sum of their depths
 };
