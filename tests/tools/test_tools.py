@@ -191,7 +191,8 @@ class ToolsTest(unittest.TestCase):
         cols, rows = read_csv(out / "runs.csv")
         self.assertEqual(cols, ["run_id", "file", "status", "arm", "depth", "activation", "width", "seed",
                                 "test_error", "best_epoch", "best_valid_error", "epochs_run",
-                                "stopped_early", "total_wall_time_s", "experiment", "created_utc"])
+                                "stopped_early", "total_wall_time_s", "experiment", "created_utc",
+                                "n_labeled"])  # a sweep without --grid/--search: no axis columns
         self.assertEqual(len(rows), len(self.runs))
         by_file = {pathlib.Path(r["file"]).resolve(): r for r in rows}
         for d in self.runs:
@@ -199,6 +200,9 @@ class ToolsTest(unittest.TestCase):
             self.assertEqual((r["status"], r["arm"], int(r["depth"]), int(r["seed"])),
                              (d["status"], d["arm"], d["depth"], d["seed"]))
             self.assertEqual(float(r["test_error"]), d["test_error"])
+            with h5py.File(d["file"], "r") as f:  # /data n_labeled, else n_train
+                want = f["data"].attrs.get("n_labeled", f["data"].attrs["n_train"])
+            self.assertEqual(int(r["n_labeled"]), int(want))
         cols, rows = read_csv(out / "epochs.csv")
         self.assertEqual(cols[:7], ["run_id", "epoch", "train_loss", "train_error", "valid_loss",
                                     "valid_error", "wall_time_s"])
@@ -847,6 +851,311 @@ class ReviewFixesTest(unittest.TestCase):
             self.assertGreaterEqual(len(labels), 2, f"{vals}: {labels}")
             self.assertLessEqual(len(labels), 15, f"{vals}: {labels}")
             plot.plt.close(fig)
+
+
+def sweep_with_axes(folder, *extra):
+    """A tiny depth_sweep (bars_stripes, width 16, 2 epochs) into folder/axes; extra: more options.
+    Returns the experiment folder, or None without depth_sweep."""
+    exe = find_exe("depth_sweep")
+    if not exe:
+        return None
+    p = subprocess.run([exe, "--experiment", "axes", "--results", str(folder), "--width", "16",
+                        "--data.source", "bars_stripes", "--data.n_examples", "300",
+                        "--finetune.epochs", "2", "--finetune.batch_size", "10", "--log.every", "1",
+                        "--threads", "1", *map(str, extra)], capture_output=True, text=True, timeout=900)
+    if p.returncode != 0:
+        raise AssertionError(f"depth_sweep failed ({p.returncode}):\n{p.stderr[-3000:]}")
+    return pathlib.Path(folder) / "axes"
+
+
+def direct_axis_runs(folder):
+    """Every .h5/.h5.partial of folder read with h5py alone: spec, status, the swept values
+    (/config), /data n_labeled, test and validation error, the grid./search. lists."""
+    runs = []
+    for p in sorted(list(pathlib.Path(folder).glob("*.h5")) + list(pathlib.Path(folder).glob("*.h5.partial"))):
+        with h5py.File(p, "r") as f:
+            c, s = f["config"].attrs, f["summary"].attrs
+            runs.append({"file": p, "status": str(f.attrs["status"]), "arm": str(c["run.arm"]),
+                         "depth": int(c["run.depth"]), "seed": int(c["run.seed"]),
+                         "lr": float(c["finetune.learning_rate"]), "n_lab_cfg": int(c["data.n_labeled"]),
+                         "n_labeled": int(f["data"].attrs["n_labeled"]),
+                         "test": float(s["test_error"]), "valid": float(s["best_valid_error"]),
+                         "lists": {k: str(v) for k, v in c.items() if k.startswith(("grid.", "search."))}})
+    return runs
+
+
+def setting_stats(runs):
+    """(arm, depth, n_labeled) -> {lr: (mean test, mean valid, sd test, n)} over complete runs."""
+    acc = {}
+    for d in runs:
+        if d["status"] == "complete" and d["file"].name.endswith(".h5"):
+            acc.setdefault((d["arm"], d["depth"], d["n_lab_cfg"]), {}).setdefault(d["lr"], []).append(d)
+    return {g: {lr: (np.mean([d["test"] for d in ds]), np.mean([d["valid"] for d in ds]),
+                     np.std([d["test"] for d in ds], ddof=1) if len(ds) > 1 else math.nan, len(ds))
+                for lr, ds in by_lr.items()} for g, by_lr in acc.items()}
+
+
+def rewrite_summary(path, test=None, valid=None):
+    with h5py.File(path, "r+") as f:
+        if test is not None:
+            f["summary"].attrs["test_error"] = np.float64(test)
+        if valid is not None:
+            f["summary"].attrs["best_valid_error"] = np.float64(valid)
+
+
+class AxesTest(unittest.TestCase):
+    """Schema 3 sweeps with other axes: depth_sweep --grid data.n_labeled=100,30 --search
+    finetune.learning_rate=0.2,0.05 (both lists deliberately not in sorted order: "listed first"
+    is 100 and 0.2, while file names and numbers sort 0.05 and 30 first): collect's axis columns,
+    summary's every-setting rows and --select valid_error, plot's new figures, and schema 2 files."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = pathlib.Path(tempfile.mkdtemp(prefix="lw_tools_axes_"))
+        cls.res = sweep_with_axes(cls.tmp / "sweep", "--depths", "1,2", "--inits", "uniform,xavier",
+                                  "--seeds", "1-2", "--grid", "data.n_labeled=100,30",
+                                  "--search", "finetune.learning_rate=0.2,0.05")
+        if cls.res is None:
+            raise unittest.SkipTest("no depth_sweep: set LW_BIN_DIR")
+        cls.runs = direct_axis_runs(cls.res)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def copy_folder(self, name):
+        dst = self.tmp / name
+        shutil.copytree(self.res, dst)
+        return dst
+
+    def summary_rows(self, folder, *args):
+        p = run_tool("summary", folder, "--format", "csv", *args)
+        return list(csv.DictReader(io.StringIO(p.stdout)))
+
+    def test_axes_collect_writes_swept_columns(self):
+        self.assertEqual(len(self.runs), 32)
+        self.assertEqual(self.runs[0]["lists"], {"grid.data.n_labeled": "100,30",
+                                                 "search.finetune.learning_rate": "0.2,0.05"})
+        out = self.tmp / "axes_csv"
+        run_tool("collect", self.res, "--out", out)
+        cols, rows = read_csv(out / "runs.csv")
+        self.assertEqual(cols[-3:], ["n_labeled", "data.n_labeled", "finetune.learning_rate"])
+        by_file = {pathlib.Path(r["file"]).resolve(): r for r in rows}
+        self.assertEqual(len(by_file), len(self.runs))
+        for d in self.runs:
+            r = by_file[d["file"].resolve()]
+            self.assertEqual(float(r["finetune.learning_rate"]), d["lr"], r["run_id"])
+            self.assertEqual(r["data.n_labeled"], str(d["n_lab_cfg"]), r["run_id"])  # an integer, not 100.0
+            self.assertEqual(int(r["n_labeled"]), d["n_labeled"], r["run_id"])
+        self.assertEqual({(r["data.n_labeled"], r["finetune.learning_rate"]) for r in rows},
+                         {(n, lr) for n in ("100", "30") for lr in ("0.2", "0.05")})
+        # the package: each run's axes, kinds, lists and own values
+        lw = import_lwresults()
+        d = self.runs[0]
+        axes = lw.read_run(d["file"])["axes"]
+        self.assertEqual({k: (a["kind"], a["values"], a["value"]) for k, a in axes.items()},
+                         {"data.n_labeled": ("compared", ["100", "30"], d["n_lab_cfg"]),
+                          "finetune.learning_rate": ("searched", ["0.2", "0.05"], d["lr"])})
+
+    def test_axes_summary_without_select_shows_every_setting(self):
+        want = setting_stats(self.runs)
+        rows = self.summary_rows(self.res)
+        self.assertEqual(list(rows[0])[:4], ["arm", "depth", "data.n_labeled", "finetune.learning_rate"])
+        self.assertEqual(len(rows), sum(len(v) for v in want.values()))
+        self.assertEqual(len(rows), 16)
+        for r in rows:
+            test, valid, sd, n = want[(r["arm"], int(r["depth"]), int(r["data.n_labeled"]))][
+                float(r["finetune.learning_rate"])]
+            self.assertTrue(math.isclose(float(r["test_error_mean"]), test, rel_tol=1e-12), r)
+            self.assertTrue(math.isclose(float(r["valid_error_mean"]), valid, rel_tol=1e-12), r)
+            self.assertEqual((int(r["n_seeds"]), int(r["n_settings"])), (n, 2))
+        # within a group, settings in listed order (0.2 before 0.05), groups 100 before 30
+        self.assertEqual([(r["data.n_labeled"], r["finetune.learning_rate"]) for r in rows[:4]],
+                         [("100", "0.2"), ("100", "0.05"), ("30", "0.2"), ("30", "0.05")])
+        md = run_tool("summary", self.res).stdout
+        self.assertIn("| arm | depth | data.n_labeled | finetune.learning_rate | test error % |", md)
+        self.assertEqual(sum(ln.startswith("| uniform |") for ln in md.splitlines()), 8)
+
+    def test_axes_select_matches_depth_sweep_summary_csv(self):
+        # untouched depth_sweep output: Python's choice is the sweep's own (summary.csv selected)
+        _, cxx = read_csv(self.res / "summary.csv")
+        want = {(r["arm"], r["depth"], r["data.n_labeled"]): r["finetune.learning_rate"]
+                for r in cxx if r["selected"] == "true"}
+        got = {(r["arm"], r["depth"], r["data.n_labeled"]): r["finetune.learning_rate"]
+               for r in self.summary_rows(self.res, "--select", "valid_error")}
+        self.assertEqual(len(want), 8)
+        self.assertEqual(got, want)
+
+    def disagreeing_folder(self, name):
+        """A copy whose /summary attrs were rewritten with h5py (the real runs' errors are too
+        close to force it) so that in every group the validation-best and the test-best setting
+        differ: n_labeled 100 groups: lr 0.05 valid-best (0.20 vs 0.30) but test-worse (0.60 vs
+        0.40); n_labeled 30 groups the other way round. Returns (folder, {group: valid-best lr})."""
+        folder = self.copy_folder(name)
+        for d in direct_axis_runs(folder):
+            good = (d["lr"] == 0.05) == (d["n_lab_cfg"] == 100)  # the valid-best setting
+            jitter = 0.001 * d["seed"] + 0.01 * d["depth"]
+            rewrite_summary(d["file"], test=(0.60 if good else 0.40) + jitter, valid=(0.20 if good else 0.30) + jitter)
+        stats = setting_stats(direct_axis_runs(folder))
+        best = {}
+        for g, by_lr in stats.items():
+            by_valid = min(by_lr, key=lambda lr: by_lr[lr][1])
+            by_test = min(by_lr, key=lambda lr: by_lr[lr][0])
+            self.assertNotEqual(by_valid, by_test, g)  # the folder really disagrees
+            best[g] = by_valid
+        return folder, best, stats
+
+    def test_axes_select_valid_error_picks_validation_best_not_test_best(self):
+        folder, best, stats = self.disagreeing_folder("disagree")
+        rows = self.summary_rows(folder, "--select", "valid_error")
+        self.assertEqual(len(rows), len(best))
+        self.assertEqual(list(rows[0])[:4], ["arm", "depth", "data.n_labeled", "finetune.learning_rate"])
+        for r in rows:
+            g = (r["arm"], int(r["depth"]), int(r["data.n_labeled"]))
+            lr = float(r["finetune.learning_rate"])
+            self.assertEqual(lr, best[g], g)
+            test, valid, sd, n = stats[g][lr]
+            self.assertTrue(math.isclose(float(r["test_error_mean"]), test, rel_tol=1e-12))
+            self.assertTrue(math.isclose(float(r["test_error_sd"]), sd, rel_tol=1e-9))
+            self.assertTrue(math.isclose(float(r["valid_error_mean"]), valid, rel_tol=1e-12))
+            self.assertEqual((int(r["n_seeds"]), int(r["n_settings"])), (n, 2))
+        for fmt in ("markdown", "text"):
+            out = run_tool("summary", folder, "--select", "valid_error", "--format", fmt).stdout
+            self.assertIn("settings", out)
+            rows_out = [ln.replace("|", " ").split() for ln in out.splitlines()
+                        if ln.lstrip("| ").startswith(("uniform", "xavier"))]
+            self.assertEqual(len(rows_out), 8, out)
+            for cells in rows_out:  # arm depth n_labeled lr test-error-mean ...
+                g = (cells[0], int(cells[1]), int(cells[2]))
+                self.assertEqual(float(cells[3]), best[g], out)
+                self.assertEqual(cells[4], f"{100 * stats[g][best[g]][0]:.2f}", out)
+
+    def test_axes_setting_with_a_diverged_run_is_not_selected(self):
+        folder, best, _ = self.disagreeing_folder("diverged")
+        victim = next(d for d in direct_axis_runs(folder)
+                      if (d["arm"], d["depth"], d["n_lab_cfg"]) == ("xavier", 1, 100) and d["lr"] == 0.05)
+        partial = victim["file"].with_name(victim["file"].name + ".partial")
+        victim["file"].rename(partial)
+        with h5py.File(partial, "r+") as f:
+            f.attrs["status"] = "diverged"
+        rows = {(r["arm"], r["depth"], r["data.n_labeled"]): r
+                for r in self.summary_rows(folder, "--select", "valid_error")}
+        r = rows[("xavier", "1", "100")]
+        self.assertEqual(float(r["finetune.learning_rate"]), 0.2)  # 0.05 has the better mean, but a diverged seed
+        self.assertIn(f"{partial.name[:-len('.h5.partial')]} (diverged)", r["not_complete"])
+        self.assertEqual(float(rows[("xavier", "2", "100")]["finetune.learning_rate"]), 0.05)
+
+    def test_axes_tie_goes_to_the_setting_listed_first(self):
+        # equal mean validation errors everywhere (rewritten with h5py); the test error favours
+        # 0.05, which also sorts first by value and by file name; the list is "0.2,0.05"
+        folder = self.copy_folder("tie")
+        for d in direct_axis_runs(folder):
+            rewrite_summary(d["file"], valid=0.25, test=0.1 if d["lr"] == 0.05 else 0.5)
+        rows = self.summary_rows(folder, "--select", "valid_error")
+        self.assertEqual(len(rows), 8)
+        self.assertEqual({r["finetune.learning_rate"] for r in rows}, {"0.2"})
+        every = self.summary_rows(folder)
+        self.assertEqual({r["finetune.learning_rate"] for r in every if r["selected"] == "True"}, {"0.2"})
+
+    def test_axes_bad_select_exits_2(self):
+        for value in ("test_error", "valid", ""):
+            p = run_tool("summary", self.res, "--select", value, ok=False)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn(f"--select {value}: unknown criterion", p.stderr)
+            self.assertIn("valid_error", p.stderr)
+            self.assertNotIn("Traceback", p.stderr)
+            self.assertEqual(p.stdout, "")
+
+    def test_axes_plot_writes_labeled_and_search_figures(self):
+        folder, _, _ = self.disagreeing_folder("plot_axes")
+        out = self.tmp / "axes_fig"
+        p = run_tool("plot", folder, "--out", out)
+        printed = {pathlib.Path(x).name for x in p.stdout.split()}
+        for name in ("test_error_vs_depth.png", "test_error_vs_labeled.png",
+                     "valid_error_vs_finetune.learning_rate.png", "learning_curves_data.n_labeled_100.png",
+                     "learning_curves_data.n_labeled_30.png", "grad_norm_by_step_d2_data.n_labeled_30.png"):
+            self.assertIn(name, printed)
+            self.assertEqual(png_size(out / name), PNG_SIZE, name)
+            self.assertGreater((out / name).stat().st_size, 5000, name)
+        self.assertNotIn("learning_curves.png", printed)  # never n_labeled 100 and 30 averaged
+        self.assertIn("selected settings", png_text(out / "test_error_vs_labeled.png")["Title"])
+        self.assertIn("finetune.learning_rate", png_text(out / "valid_error_vs_finetune.learning_rate.png")["Title"])
+        # one n_labeled only: no labeled figure, the search figure still
+        one = self.tmp / "plot_one_labeled"
+        one.mkdir()
+        for d in direct_axis_runs(folder):
+            if d["n_lab_cfg"] == 100:
+                shutil.copy(d["file"], one / d["file"].name)
+        printed = {pathlib.Path(x).name for x in run_tool("plot", one, "--out", one / "fig").stdout.split()}
+        self.assertNotIn("test_error_vs_labeled.png", printed)
+        self.assertIn("valid_error_vs_finetune.learning_rate.png", printed)
+        self.assertIn("learning_curves.png", printed)
+
+    def test_axes_plot_uses_the_selected_settings(self):
+        # test_error_vs_depth.png's points are the selected settings' means (plot's own function
+        # on summary --select valid_error's rows; the test-best setting would be 20 points off)
+        folder, best, stats = self.disagreeing_folder("plot_selected")
+        lw = import_lwresults()
+        runs = lw.read_runs([folder], warn=None)
+        g = lw.group_summary(runs, select="valid_error")
+        plot = load_plot_module()
+        fig, ax = plot.fig_test_error_vs_depth(g, "t", extra=["data.n_labeled"], axes=lw.axes_of(runs))
+        ys = sorted(round(float(y), 6) for c in ax.containers for y in c.lines[0].get_ydata())
+        want = sorted(round(100 * stats[k][best[k]][0], 6) for k in best)
+        self.assertEqual(ys, want)
+        plot.plt.close(fig)
+
+    def test_axes_scheme_option_axis_is_only_its_arms(self):
+        folder = sweep_with_axes(self.tmp / "scheme", "--depths", "1", "--inits", "uniform,dae",
+                                 "--seeds", "1", "--grid", "pretrain.dae.corruption=0.3,0.1")
+        out = self.tmp / "scheme_csv"
+        run_tool("collect", folder, "--out", out)
+        cols, rows = read_csv(out / "runs.csv")
+        self.assertEqual(cols[-1], "pretrain.dae.corruption")
+        self.assertEqual(sorted((r["arm"], r["pretrain.dae.corruption"]) for r in rows),
+                         [("dae", "0.1"), ("dae", "0.3"), ("uniform", "")])
+        got = [(r["arm"], r["pretrain.dae.corruption"]) for r in self.summary_rows(folder)]
+        self.assertEqual(got, [("dae", "0.3"), ("dae", "0.1"), ("uniform", "")])  # listed order
+
+    def test_axes_schema_2_files_summarise_as_before(self):
+        # one setting of the sweep made into schema 2 files: no grid./search. attrs, no /data
+        # n_labeled (nor the option data.n_labeled, which schema 2 sweeps did not have)
+        folder = self.tmp / "schema2"
+        folder.mkdir()
+        keep = [d for d in self.runs if d["lr"] == 0.2 and d["n_lab_cfg"] == 100]
+        for d in keep:
+            dst = folder / d["file"].name
+            shutil.copy(d["file"], dst)
+            with h5py.File(dst, "r+") as f:
+                f.attrs["schema_version"] = np.int64(2)
+                for k in [k for k in f["config"].attrs if k.startswith(("grid.", "search."))]:
+                    del f["config"].attrs[k]
+                del f["config"].attrs["data.n_labeled"]
+                del f["data"].attrs["n_labeled"]
+        p = run_tool("summary", folder, "--format", "csv")
+        self.assertEqual(p.stdout.splitlines()[0], "arm,depth,n_seeds,test_error_mean,test_error_sd,"
+                         "n_not_complete,not_complete,missing_seeds")
+        rows = list(csv.DictReader(io.StringIO(p.stdout)))
+        self.assertEqual(len(rows), 4)
+        for r in rows:
+            errs = [d["test"] for d in keep if (d["arm"], d["depth"]) == (r["arm"], int(r["depth"]))]
+            self.assertEqual(int(r["n_seeds"]), len(errs))
+            self.assertTrue(math.isclose(float(r["test_error_mean"]), np.mean(errs), rel_tol=1e-12))
+        self.assertIn("| arm | depth | test error % | seeds | not complete / missing |",
+                      run_tool("summary", folder).stdout)
+        sel = self.summary_rows(folder, "--select", "valid_error")  # every row its own group
+        self.assertEqual([(r["arm"], r["depth"], r["test_error_mean"], r["n_settings"]) for r in sel],
+                         [(r["arm"], r["depth"], r["test_error_mean"], "1") for r in rows])
+        out = self.tmp / "schema2_csv"
+        run_tool("collect", folder, "--out", out)
+        cols, crow = read_csv(out / "runs.csv")
+        self.assertEqual(cols[-1], "n_labeled")  # no axis columns
+        with h5py.File(keep[0]["file"], "r") as f:
+            n_train = int(f["data"].attrs["n_train"])
+        self.assertEqual({r["n_labeled"] for r in crow}, {str(n_train)})  # /data n_train stands in
+        printed = {pathlib.Path(x).name for x in run_tool("plot", folder, "--out", folder / "fig").stdout.split()}
+        self.assertTrue(set(FIGURES) <= printed, printed)
+        self.assertFalse(any(n.startswith(("valid_error_vs", "test_error_vs_labeled")) for n in printed))
 
 
 def _isolated_item(x):
