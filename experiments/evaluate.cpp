@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
     lw::require(split == "train" || split == "valid" || split == "test",
                 lw::cat("--split: '", split, "' must be train, valid or test"));
     lw::validate(data);
+    lw::require(data.n_labeled == 0, lw::cat("--data.n_labeled: ", data.n_labeled,
+                                             ": evaluate reads a whole split (--split); the option is depth_sweep's"));
   } catch (const std::exception& e) {
     std::cerr << "evaluate: " << e.what() << "\n(see evaluate --help)\n";
     return 2;

@@ -101,6 +101,8 @@ int main(int argc, char** argv) {
     lw::require(c.width >= 1, lw::cat("--width: must be >= 1 (", c.width, ")"));
     lw::require(c.batch_size >= 1 && c.batches >= 1, "--batch_size and --batches must be >= 1");
     lw::validate(c.data);
+    lw::require(c.data.n_labeled == 0, lw::cat("--data.n_labeled: ", c.data.n_labeled,
+                                               ": gradient_probe trains nothing; the option is depth_sweep's"));
     for (const auto& path : c.load)  // before the grid, not after it
       lw::require(std::filesystem::is_regular_file(path),
                   lw::cat("--load: cannot read '", path, "' (no such file)"));

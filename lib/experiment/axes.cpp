@@ -22,6 +22,7 @@ const std::map<std::string, std::string>& not_axes() {
       {"threads", "it sets how fast runs are made, not what they compute"},
       {"overwrite", "it is an action, not an option of a run"},
       {"pretrain.reuse", "it sets how runs are made, not what they compute"},
+      {"precision", "it sets the arithmetic of the whole sweep; run one sweep per precision"},
       {"depths", "the grid's own lists keep their short forms: --depths 1,2,3"},
       {"inits", "the grid's own lists keep their short forms: --inits uniform,xavier"},
       {"seeds", "the grid's own lists keep their short forms: --seeds 1-3"},
@@ -86,7 +87,7 @@ po::options_description AxisOptions::sections(const std::vector<std::string>& ke
   return d;
 }
 
-std::vector<AxisSpec> AxisOptions::merge() const {
+std::vector<AxisSpec> AxisOptions::merge(const std::vector<std::string>& given_on_command_line) const {
   std::vector<AxisSpec> out;
   for (const bool searched : {false, true})
     for (const auto& text : searched ? search_ : grid_) {
@@ -102,6 +103,9 @@ std::vector<AxisSpec> AxisOptions::merge() const {
     }
   const std::size_t from_command_line = out.size();
   for (const auto& a : from_sections_) {
+    // A plain option on the command line wins over the file's axis of it, as over its value.
+    if (std::find(given_on_command_line.begin(), given_on_command_line.end(), a.key) != given_on_command_line.end())
+      continue;
     const auto same = std::find_if(out.begin(), out.end(), [&](const AxisSpec& b) { return b.key == a.key; });
     if (same == out.end()) {
       out.push_back(a);
@@ -201,8 +205,12 @@ std::vector<Axis> resolve_axes(const ExperimentConfig& cfg) {
   }
   std::sort(axes.begin(), axes.end(), [](const Axis& a, const Axis& b) { return a.key < b.key; });
   for (auto& a : axes) a.id_name = short_name(a.key);
-  for (auto& a : axes) {  // two axes of one short name (data.noise, pretrain.dae.noise): full keys
-    const auto same = std::count_if(axes.begin(), axes.end(), [&](const Axis& b) { return short_name(b.key) == short_name(a.key); });
+  // Two axes of one short name that can be in one run (data.noise and pretrain.dae.noise, not
+  // pretrain.ae.learning_rate and pretrain.dae.learning_rate): full keys.
+  for (auto& a : axes) {
+    const auto same = std::count_if(axes.begin(), axes.end(), [&](const Axis& b) {
+      return short_name(b.key) == short_name(a.key) && (a.scheme.empty() || b.scheme.empty() || a.scheme == b.scheme);
+    });
     if (same > 1) {
       a.id_name = a.key;
       std::replace(a.id_name.begin(), a.id_name.end(), '.', '_');

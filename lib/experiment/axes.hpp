@@ -38,9 +38,10 @@ class AxisOptions {
   AxisOptions& operator=(const AxisOptions&) = delete;
   const boost::program_options::options_description& command_line() const { return command_line_; }
   boost::program_options::options_description sections(const std::vector<std::string>& keys);
-  // Command-line axes first (they win over a file's for the same key); an axis given twice in
-  // one place is an error naming it.
-  std::vector<AxisSpec> merge() const;
+  // Command-line axes first (they win over a file's for the same key, as does a plain option
+  // given on the command line: `given_on_command_line`, its keys); an axis given twice in one
+  // place is an error naming it.
+  std::vector<AxisSpec> merge(const std::vector<std::string>& given_on_command_line = {}) const;
 
  private:
   boost::program_options::options_description command_line_;

@@ -188,7 +188,10 @@ ParsedArgs parse_arguments(int argc, const char* const* argv, ExperimentConfig& 
   parsed.dry_run = vm.count("dry-run") > 0;
   parsed.list_schemes = vm.count("list-schemes") > 0;
   parsed.effective = table.entries();
-  cfg.axes = axes.merge();
+  std::vector<std::string> given;  // the options named on the command line
+  for (int i = 1; i < argc; ++i)
+    if (const std::string arg = argv[i]; arg.rfind("--", 0) == 0) given.push_back(arg.substr(2, arg.find('=') - 2));
+  cfg.axes = axes.merge(given);
   return parsed;
 }
 

@@ -68,6 +68,10 @@ std::vector<RunSpec> expand_grid(const ExperimentConfig& cfg) {
                           .activation = act, .width = width,
                           .seed = static_cast<std::uint64_t>(seed), .values = values};
               run.run_id = canonical_run_id(run, axes);
+              // <run_id>.h5.partial and .unreadable-N must fit a file name (255 bytes).
+              require(run.run_id.size() <= 200,
+                      cat("expand_grid(): the run id ", run.run_id, " is longer than 200 characters; "
+                          "sweep fewer options at once"));
               runs.push_back(std::move(run));
             }
     }
@@ -95,23 +99,45 @@ std::string id_value(const std::string& key, const std::string& value) {
 
 }  // namespace
 
-std::string canonical_run_id(const RunSpec& run, const std::vector<Axis>& axes) {
-  std::string id = base_run_id(run);
+namespace {
+
+// "-{name}_{value}" of each of the run's other axes, in order.
+std::vector<std::string> id_segments(const RunSpec& run, const std::vector<Axis>& axes) {
+  std::vector<std::string> out;
   for (const auto& [key, value] : run.values) {
     const auto axis = std::find_if(axes.begin(), axes.end(), [&](const Axis& a) { return a.key == key; });
     require(axis != axes.end(), cat("canonical_run_id(): ", key, " is not an axis of the grid"));
-    id += cat("-", axis->id_name, "_", id_value(key, value));
+    out.push_back(cat("-", axis->id_name, "_", id_value(key, value)));
   }
+  return out;
+}
+
+}  // namespace
+
+std::string canonical_run_id(const RunSpec& run, const std::vector<Axis>& axes) {
+  std::string id = base_run_id(run);
+  for (const auto& segment : id_segments(run, axes)) id += segment;
   return id;
 }
 
-std::vector<std::string> legacy_run_ids(const RunSpec& run) {
+std::vector<std::string> legacy_run_ids(const RunSpec& run, const std::vector<Axis>& axes) {
   char seed[32];
   std::snprintf(seed, sizeof seed, "s%02llu", static_cast<unsigned long long>(run.seed));
   std::vector<std::string> ids{cat("d", run.depth, "-", run.arm, "-", seed),
                                cat("d", run.depth, "-", run.activation, "-", run.arm, "-", seed),
                                cat("d", run.depth, "-w", run.width, "-", run.arm, "-", seed)};
-  if (!run.values.empty()) ids.push_back(base_run_id(run));
+  if (run.values.empty()) return ids;
+  // Its ids while only some of its axes were axes (none, one, ... all but one): every proper
+  // subset of its segments, for up to 6 axes; beyond, only the id without them.
+  const std::vector<std::string> segments = id_segments(run, axes);
+  const std::size_t k = segments.size();
+  const std::size_t subsets = k <= 6 ? (std::size_t{1} << k) - 1 : 1;
+  for (std::size_t mask = 0; mask < subsets; ++mask) {
+    std::string id = base_run_id(run);
+    for (std::size_t i = 0; i < k; ++i)
+      if (mask & (std::size_t{1} << i)) id += segments[i];
+    ids.push_back(id);
+  }
   return ids;
 }
 

@@ -36,13 +36,14 @@ struct RunSpec {
 std::string canonical_run_id(const RunSpec& run, const std::vector<Axis>& axes = {});
 // The ids earlier versions gave the same run, depending on the grid's shape (d3-xavier-s02,
 // d3-tanh-xavier-s02, d3-w1000-xavier-s02), and, for a run with other axes, its id before they
-// were axes (d3-sigmoid-w500-xavier-s02); the sweep adopts such complete files made with the same
-// options (sweep.hpp).
-std::vector<std::string> legacy_run_ids(const RunSpec& run);
+// were axes: with only some of them (every proper subset of its -{name}_{value} parts, up to 6
+// axes), or none (d3-sigmoid-w500-xavier-s02); the sweep adopts such complete files made with the
+// same options (sweep.hpp). `axes`: the grid's (resolve_axes).
+std::vector<std::string> legacy_run_ids(const RunSpec& run, const std::vector<Axis>& axes = {});
 
 // Throws std::invalid_argument for an arm that is neither an initializer nor a scheme (listing
 // both registries), a name in both registries, a bad axis (resolve_axes), more than 100000 runs,
-// or an empty grid.
+// a run id longer than 200 characters, or an empty grid.
 std::vector<RunSpec> expand_grid(const ExperimentConfig& cfg);
 
 // Runs i with i % n == k (0-based), for --shard k/n; "" means all.

@@ -135,8 +135,18 @@ std::string format_summary(const std::vector<SummaryRow>& rows, bool selected_on
   if (selected_only && any_searched) head.push_back("selected (of settings tried)");
   table.push_back(head);
   notes.push_back("");
+  // A group none of whose settings has a complete seed still gets its row (its first setting's),
+  // marked not complete: it never disappears from the table.
+  std::map<std::string, bool> group_has_selected;
+  for (const auto& r : rows) group_has_selected[identity(r, false)] |= r.selected;
+  std::map<std::string, bool> group_shown;
   for (const auto& r : rows) {
-    if (selected_only && any_searched && !r.selected) continue;
+    if (selected_only && any_searched) {
+      const std::string group = identity(r, false);
+      const bool stand_in = !group_has_selected[group] && !group_shown[group];
+      if (!r.selected && !stand_in) continue;
+      group_shown[group] = true;
+    }
     char number[64];
     std::vector<std::string> line{r.arm, r.activation, std::to_string(r.width), std::to_string(r.depth)};
     for (const auto& k : compared_keys) line.push_back(value_of(r.compared, k));
@@ -155,7 +165,8 @@ std::string format_summary(const std::vector<SummaryRow>& rows, bool selected_on
     if (selected_only && any_searched) {
       std::string chosen;
       for (const auto& [k, v] : r.searched) chosen += cat(chosen.empty() ? "" : " ", k, "=", v);
-      line.push_back(cat(chosen, " (of ", r.n_settings, ")"));
+      line.push_back(r.selected ? cat(chosen, " (of ", r.n_settings, ")")
+                                : cat("none: no setting completed (of ", r.n_settings, ")"));
     }
     table.push_back(line);
     notes.push_back(r.n_not_complete ? cat("  (", r.n_not_complete, " not complete)") : "");

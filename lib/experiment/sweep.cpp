@@ -115,7 +115,8 @@ std::optional<int> prepare_sweep(int argc, char** argv, SweepPlan& s, bool talk,
                 ": a shard knows only its own runs and would remove the stacks of the others");
     validate(s.cfg);
     validate_scheme_overrides(s.cfg.pretrain.options);
-    for (auto& e : axis_entries(resolve_axes(s.cfg))) s.args.effective.push_back(std::move(e));
+    s.axes = resolve_axes(s.cfg);
+    for (auto& e : axis_entries(s.axes)) s.args.effective.push_back(std::move(e));
     s.runs = select_shard(expand_grid(s.cfg), s.shard);
     if (s.runs.empty()) {  // more shards than runs: this one has nothing to do
       if (talk) std::cout << s.program << ": --shard " << s.shard << ": no runs in this shard\n";
@@ -210,7 +211,7 @@ struct LegacyFiles {
 LegacyFiles legacy_files(const SweepPlan& s, const RunSpec& run, const std::string& hash) {
   LegacyFiles found;
   const bool canonical_exists = std::filesystem::exists(results_path(s.dir, run.run_id));
-  for (const auto& id : legacy_run_ids(run)) {
+  for (const auto& id : legacy_run_ids(run, s.axes)) {
     // A damaged one is never read here (it may crash HDF5), nor adopted: the run is redone.
     if (!std::filesystem::exists(results_path(s.dir, id)) || why_unreadable(results_path(s.dir, id))) continue;
     if (!is_complete(s.dir, id)) continue;
@@ -270,7 +271,7 @@ std::size_t adopt_legacy(const SweepPlan& s) {
   std::string example;
   for (const auto& run : s.runs) {
     // A legacy .partial is redone like any partial: it becomes the canonical one.
-    for (const auto& id : legacy_run_ids(run))
+    for (const auto& id : legacy_run_ids(run, s.axes))
       if (std::filesystem::exists(partial_path(s.dir, id)) &&
           !std::filesystem::exists(partial_path(s.dir, run.run_id)))
         std::filesystem::rename(partial_path(s.dir, id), partial_path(s.dir, run.run_id));
@@ -519,7 +520,7 @@ void print_skipped(const SweepPlan& s, const SweepRecords& records) {
 }
 
 bool write_sweep_summary(const SweepPlan& s, const SweepRecords& records) {
-  const auto axes = resolve_axes(s.cfg);
+  const auto& axes = s.axes;
   const auto table = summarize(s.runs, records.by_run, axes);
   const bool selection = std::any_of(axes.begin(), axes.end(), [](const Axis& a) { return a.searched; });
   // Shards of one grid share the folder: each writes its own summary (tools/analysis/summary

@@ -32,6 +32,7 @@ struct SweepPlan {
   ExperimentConfig cfg;
   ParsedArgs args;
   std::vector<RunSpec> runs;  // the grid (or this shard of it), in grid order
+  std::vector<Axis> axes;     // the other axes (axes.hpp resolve_axes)
   std::string shard, blas_kernel, command_line;
   bool prune_stacks = false;  // --prune-stacks
   int jobs = 0;               // --jobs; prepare_sweep resolves 0 to the cores (1 under MPI)

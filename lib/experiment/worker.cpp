@@ -8,9 +8,12 @@
 #include "layerwise/core/check.hpp"
 #include "layerwise/experiment/axes.hpp"
 #include <algorithm>
+#include <map>
+#include <set>
 #include "layerwise/io/datasets.hpp"
 #include "layerwise/io/results.hpp"
 #include "layerwise/io/run_lock.hpp"
+#include "layerwise/pretrain/scheme.hpp"
 
 namespace lw {
 
@@ -49,13 +52,38 @@ void RunWorker::load(const RunSpec& run) {
 
 void RunWorker::check(const std::vector<RunSpec>& runs) {
   require(!runs.empty(), "RunWorker::check(): no runs");
-  load(runs.front());
-  std::vector<std::vector<std::pair<std::string, std::string>>> seen{runs.front().values};
+  // Every distinct combination of the axes' values, checked as a whole (each value alone was,
+  // by resolve_axes), grouped by the split it needs.
+  std::map<std::string, std::vector<ExperimentConfig>> by_data;
+  std::vector<std::string> data_order;
+  std::set<std::vector<std::pair<std::string, std::string>>> seen;
   for (const auto& run : runs) {
-    if (std::find(seen.begin(), seen.end(), run.values) != seen.end()) continue;
-    seen.push_back(run.values);
-    const ExperimentConfig cfg = with_values(cfg_, run.values);
-    if (data_key(cfg.data) == loaded_data_) validate_for_data(cfg, split_);
+    if (!seen.insert(run.values).second) continue;
+    ExperimentConfig cfg = with_values(cfg_, run.values);
+    try {
+      validate(cfg);
+      validate_scheme_overrides(cfg.pretrain.options);
+    } catch (const std::invalid_argument& e) {
+      std::string values;
+      for (const auto& [k, v] : run.values) values += cat(values.empty() ? "" : ", ", k, "=", v);
+      throw std::invalid_argument(cat("the runs with ", values, ": ", e.what()));
+    }
+    const std::string data = data_key(cfg.data);
+    if (!by_data.count(data)) data_order.push_back(data);
+    by_data[data].push_back(std::move(cfg));
+  }
+  load(runs.front());
+  // The other splits one at a time (each freed before the next): bad data for a later run fails
+  // here, not after the first runs wrote their files.
+  for (const auto& data : data_order) {
+    if (data != loaded_data_) {
+      loaded_seed_.reset();
+      split_ = Split{};
+      split_ = load_split(by_data[data].front().data, runs.front().seed);
+      loaded_seed_ = runs.front().seed;
+      loaded_data_ = data;
+    }
+    for (const auto& cfg : by_data[data]) validate_for_data(cfg, split_);
   }
 }
 

@@ -25,8 +25,9 @@ class RunWorker {
   // Loads the run's split now and checks the run's options against it (validate_for_data): bad
   // data options or files throw here, before any run starts.
   void load(const RunSpec& run);
-  // load(runs.front()), then every other distinct configuration of `runs` (their axes' values)
-  // on the same data checked against that split, so a bad combination fails before any file.
+  // Every distinct configuration of `runs` (their axes' values) checked whole (validate, the
+  // schemes' checks) and against its split (validate_for_data; other splits loaded one at a
+  // time), so a bad combination fails before any file. Throws std::invalid_argument.
   void check(const std::vector<RunSpec>& runs);
   // Runs one run into its results file, holding its RunLock (io/run_lock.hpp) meanwhile, so two
   // processes sharing the folder never train one run at once. A run another process holds is

@@ -74,6 +74,10 @@ BOOST_AUTO_TEST_CASE(ini_sections_give_axes_and_the_command_line_wins_for_the_sa
   BOOST_TEST_REQUIRE(both.size() == 3u);
   BOOST_TEST(both[0].searched);
   BOOST_TEST(values(both[0]) == (std::vector<std::string>{"0.3"}));
+  // A plain option on the command line wins over the file's axis of it.
+  const auto plain = axes_of({"--config", ini.string(), "--finetune.learning_rate", "0.5"});
+  BOOST_TEST_REQUIRE(plain.size() == 2u);
+  BOOST_TEST(plain[0].key == "finetune.momentum");
   // In both sections of one file: an error naming the key.
   std::ofstream(ini) << "[grid]\nfinetune.epochs = 1,2\n[search]\nfinetune.epochs = 3\n";
   BOOST_TEST(contains(error_of([&] { axes_of({"--config", ini.string()}); }),
@@ -90,6 +94,7 @@ BOOST_AUTO_TEST_CASE(bad_axes_are_refused_naming_the_axis) {
       {{"--grid", "finetune.learnin_rate=0.1"}, "--grid finetune.learnin_rate: unknown option"},
       {{"--grid", "pretrain.nonesuch.epochs=1"}, "unknown pretraining scheme 'nonesuch'"},
       {{"--grid", "threads=1,2"}, "--grid threads: not an axis"},
+      {{"--grid", "precision=float32,float64"}, "run one sweep per precision"},
       {{"--search", "depths=1,2"}, "--depths 1,2,3"},
       {{"--grid", "finetune.learning_rate=0.1,-1"}, "the value '-1' is refused: --finetune.learning_rate: must be > 0"},
       {{"--grid", "finetune.optimizer=sgd,nonesuch"}, "the value 'nonesuch' is refused"},
@@ -106,6 +111,17 @@ BOOST_AUTO_TEST_CASE(bad_axes_are_refused_naming_the_axis) {
     const std::string what = error_of([&] { axes_of(args); });
     BOOST_TEST(contains(what, expected), args.back() << " -> " << what);
   }
+}
+
+BOOST_AUTO_TEST_CASE(short_names_are_full_keys_only_where_two_axes_can_meet_in_one_run) {
+  const auto axes = axes_of({"--inits", "ae,dae", "--search", "pretrain.ae.learning_rate=0.1,0.2",
+                             "--search", "pretrain.dae.learning_rate=0.1,0.2", "--grid", "data.noise=0,0.1",
+                             "--grid", "pretrain.dae.noise=masking,gaussian"});
+  BOOST_TEST_REQUIRE(axes.size() == 4u);
+  BOOST_TEST(axes[0].id_name == "data_noise");           // meets pretrain.dae.noise in dae's runs
+  BOOST_TEST(axes[1].id_name == "learning_rate");        // ae's and dae's never meet
+  BOOST_TEST(axes[2].id_name == "learning_rate");
+  BOOST_TEST(axes[3].id_name == "pretrain_dae_noise");
 }
 
 BOOST_AUTO_TEST_CASE(with_values_sets_only_the_given_options_typed) {

@@ -115,6 +115,9 @@ BOOST_AUTO_TEST_CASE(bad_options_exit_2_with_a_clear_message_and_create_no_files
       {{"--grid", "finetune.epochs=1", "--search", "finetune.epochs=2"}, "the axis is given twice"},
       {{"--grid", "data.n_labeled=100,60000"}, "more labeled examples than the training set has (60000 > 50000)"},
       {{"--grid", "data.n_labeled=100,32", "--finetune.batch_size", "64"}, "larger than the labeled examples (64 > data.n_labeled 32)"},
+      // each value alone is fine, one combination is not
+      {{"--grid", "data.n_train=5000,1000", "--grid", "data.n_labeled=500,2000"},
+       "the runs with data.n_labeled=2000, data.n_train=1000: validate(): data.n_labeled = 2000 is invalid"},
   };
   for (const auto& [args, expected] : cases) {
     std::vector<std::string> all{"--results", results.string()};

@@ -67,6 +67,7 @@ BOOST_AUTO_TEST_CASE(a_mistyped_or_abbreviated_option_exits_2_suggesting_the_rea
       {{"--depth", "3"}, "did you mean --depths?"},  // no guessing of abbreviated names
       {{"--widht", "8"}, "did you mean --width?"},
       {{"--data.sourc", "blobs"}, "did you mean --data.source?"},
+      {{"--data.n_labeled", "100"}, "--data.n_labeled: 100: gradient_probe trains nothing"},
       {{"--width", "wide"}, "--width"},
       {{"--config", (dir / "missing.ini").string()}, "missing.ini"},
   };

@@ -109,6 +109,7 @@ BOOST_AUTO_TEST_CASE(other_axes_multiply_the_grid_and_a_run_keeps_its_id_when_an
   BOOST_TEST_REQUIRE(small.size() == 2u);
   BOOST_TEST(small[0].run_id == "d2-sigmoid-w16-xavier-s01-ft_learning_rate_0.1");
   BOOST_TEST(small[1].run_id == "d2-sigmoid-w16-dae-s01-ft_learning_rate_0.1");
+  const auto big_cfg = cfg;
   cfg.axes = {{"finetune.learning_rate", "0.01,0.1,0.3", true}};
   const auto grown = lw::expand_grid(cfg);
   for (const auto& r : small)
@@ -118,8 +119,14 @@ BOOST_AUTO_TEST_CASE(other_axes_multiply_the_grid_and_a_run_keeps_its_id_when_an
   BOOST_TEST(dae.run_id == "d2-sigmoid-w16-dae-s01-n_labeled_100-ft_learning_rate_0.01-corruption_0.1");
   BOOST_TEST_REQUIRE(dae.values.size() == 3u);
   BOOST_TEST(dae.values[0].first == "data.n_labeled");
-  // Its id before the axes were axes: adopted by a sweep when made with the same options.
-  BOOST_TEST(lw::legacy_run_ids(dae).back() == "d2-sigmoid-w16-dae-s01");
+  // Its ids while fewer options were axes (none, one, two of the three): adopted by a sweep when
+  // made with the same options.
+  const auto legacy = lw::legacy_run_ids(dae, lw::resolve_axes(big_cfg));
+  BOOST_TEST_REQUIRE(legacy.size() == 3u + 7);
+  BOOST_TEST(legacy[3] == "d2-sigmoid-w16-dae-s01");
+  BOOST_TEST(legacy[4] == "d2-sigmoid-w16-dae-s01-n_labeled_100");
+  BOOST_TEST(legacy[9] == "d2-sigmoid-w16-dae-s01-ft_learning_rate_0.01-corruption_0.1");
+  BOOST_TEST((std::find(legacy.begin(), legacy.end(), dae.run_id) == legacy.end()));
 }
 
 BOOST_AUTO_TEST_CASE(a_value_that_is_no_plain_file_name_part_is_hashed) {

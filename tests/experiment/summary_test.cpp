@@ -100,6 +100,13 @@ BOOST_AUTO_TEST_CASE(a_setting_with_a_diverged_seed_is_chosen_only_when_all_have
   BOOST_TEST(!rows[0].selected);
   rows = lw::summarize(runs, {complete(0.1, 1, 1, 0.05), diverged, complete(0.3, 1, 1, 0.3), diverged}, tuned_axes);
   BOOST_TEST(rows[0].selected);  // both have one: the lower validation error
+  // No setting completed: nothing is selected, and the group keeps its row in the table.
+  rows = lw::summarize(runs, {diverged, diverged, diverged, diverged}, tuned_axes);
+  BOOST_TEST(!rows[0].selected);
+  BOOST_TEST(!rows[1].selected);
+  const std::string table = lw::format_summary(rows, true);
+  BOOST_TEST(contains(table, "none: no setting completed (of 2)"), table);
+  BOOST_TEST(std::count(table.begin(), table.end(), '\n') == 2, table);
 }
 
 BOOST_AUTO_TEST_CASE(the_csv_has_a_column_per_axis_and_marks_the_selected_setting) {
