@@ -104,10 +104,11 @@ namespace {
 // "-{name}_{value}" of each of the run's other axes, in order.
 std::vector<std::string> id_segments(const RunSpec& run, const std::vector<Axis>& axes) {
   std::vector<std::string> out;
-  for (const auto& [key, value] : run.values) {
+  for (const auto& kv : run.values) {
+    const std::string& key = kv.first;  // not a structured binding: lambdas capture it (clang 14)
     const auto axis = std::find_if(axes.begin(), axes.end(), [&](const Axis& a) { return a.key == key; });
     require(axis != axes.end(), cat("canonical_run_id(): ", key, " is not an axis of the grid"));
-    out.push_back(cat("-", axis->id_name, "_", id_value(key, value)));
+    out.push_back(cat("-", axis->id_name, "_", id_value(key, kv.second)));
   }
   return out;
 }
