@@ -178,6 +178,7 @@ int run_mpi(const SweepPlan& s, const MpiSession& mpi, StopFlag& stop) {
       try {
         adopt_legacy(s);
         set_aside_unreadable(s);
+        write_sweep_plan(s);
         if (s.prune_stacks) prune_stacks(s);
         records.emplace(s);
       } catch (const std::exception& e) {

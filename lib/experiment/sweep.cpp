@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cerrno>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <system_error>
@@ -550,6 +551,24 @@ int stop_status(const SweepPlan& s, const StopFlag& stop) {
   return 128 + stop.signal.load();
 }
 
+void write_sweep_plan(const SweepPlan& s) {
+  std::string name = "sweep_plan.csv";
+  if (!s.shard.empty()) {
+    name = "sweep_plan-shard-" + s.shard + ".csv";
+    std::replace(name.begin(), name.end(), '/', '-');
+  }
+  const std::filesystem::path path = s.dir / name, tmp = s.dir / ("." + name + ".tmp");
+  {
+    std::ofstream out(tmp);
+    out << "run_id\n";
+    for (const RunSpec& r : s.runs) out << r.run_id << "\n";
+    require_io(static_cast<bool>(out.flush()), cat("cannot write ", tmp.string()));
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  require_io(!ec, cat("cannot rename ", tmp.string(), " to ", path.string(), ": ", ec.message()));
+}
+
 std::optional<int> begin_sweep(const SweepPlan& s, RunWorker& worker, StopFlag& stop) {
   // Load the first split now, so bad data options or files fail before any file is written.
   try {
@@ -563,6 +582,7 @@ std::optional<int> begin_sweep(const SweepPlan& s, RunWorker& worker, StopFlag& 
   try {
     adopt_legacy(s);
     set_aside_unreadable(s);
+    write_sweep_plan(s);
     if (s.prune_stacks) prune_stacks(s);
   } catch (const std::exception& e) {
     std::cerr << s.program << ": " << e.what() << "\n";

@@ -82,6 +82,11 @@ std::optional<std::string> unreadable_result(const SweepPlan& plan, const RunSpe
 // stderr with the reason; the run is then redone. Returns the number of files set aside.
 std::size_t set_aside_unreadable(const SweepPlan& plan);
 
+// <dir>/sweep_plan.csv (sweep_plan-shard-k-n.csv for shard k/n): a header `run_id`, then the
+// sweep's runs in grid order, rewritten (atomically) when a sweep starts, so that a reader of the
+// folder (tools/analysis/report) knows how many runs are to come. Throws naming the file.
+void write_sweep_plan(const SweepPlan& plan);
+
 // The results folder (plan.dir) must take files before hours of training go into the first run:
 // created if missing, then a file written and removed. Returns false after printing why.
 bool results_folder_writable(const SweepPlan& plan);

@@ -22,8 +22,8 @@ std::string layer_group_name(std::size_t l) {
 template <class T>
 void write_layer(const h5::Object& g, const DenseLayer<T>& layer) {
   h5::write_attr(g, "activation", to_string(layer.act));
-  h5::describe(h5::write_matrix(g, "W", layer.W), "weights, (fan_out, fan_in)");
-  h5::describe(h5::write_vector(g, "b", layer.b), "biases, (fan_out)");
+  h5::describe(h5::write_matrix(g, "W", layer.W), "weights", "weights, (fan_out, fan_in)", "1");
+  h5::describe(h5::write_vector(g, "b", layer.b), "biases", "biases, (fan_out)", "1");
 }
 
 template <class T>

@@ -10,7 +10,8 @@
 //     (fan_out x fan_in) reads back in NumPy as shape (fan_out, fan_in).
 //   - Strings are variable-length UTF-8 (h5py reads `str`); booleans use h5py's enum
 //     {FALSE = 0, TRUE = 1} over int8 (h5py reads numpy.bool_).
-//   - Series are chunked datasets, unlimited along axis 0: 1-D (rows) or 2-D (rows, n_cols).
+//   - Series are chunked, compressed datasets, unlimited along axis 0: 1-D (rows) or 2-D
+//     (rows, n_cols).
 // Element types: float, double, std::int64_t. Reading converts the stored type to the one asked for.
 #include <hdf5.h>
 
@@ -96,11 +97,21 @@ std::vector<hsize_t> shape(const Object& dataset);
 template <class T> arma::Col<T> read_vector(const Object& loc, const std::string& name);  // 1-D
 template <class T> arma::Mat<T> read_matrix(const Object& loc, const std::string& name);  // 2-D
 
-// Sets the `description` attribute of a dataset, and `units` unless units is empty.
-void describe(const Object& dataset, const std::string& description, const std::string& units = "");
+// Sets a dataset's `long_name` (a short label, as netCDF/CF readers show it), `description` (what
+// it holds, in a sentence) and `units` ("1" for a dimensionless number, "s", "fraction", ...).
+void describe(const Object& dataset, const std::string& long_name, const std::string& description,
+              const std::string& units);
+
+// Dimension scales (HDF5's high-level H5DS API), which netCDF-4 readers (h5netcdf, xarray) take as
+// named dimensions with coordinates: `scale` (a 1-D dataset) becomes the dimension `name`, and
+// axis `axis` of `dataset` is attached to it.
+void make_scale(const Object& scale, const std::string& name);
+void attach_scale(const Object& dataset, const Object& scale, unsigned axis);
 
 // A dataset growing along axis 0: 1-D (rows) when n_cols == 0, else 2-D (rows, n_cols).
-// Chunked (chunk_rows x n_cols), unlimited rows, starting empty.
+// Chunked (chunk_rows x n_cols), unlimited rows, starting empty; compressed: byte shuffle, then
+// gzip (deflate) level series_gzip_level.
+inline constexpr unsigned series_gzip_level = 4;
 enum class Dtype { float32, float64, int64 };
 class Series {
  public:

@@ -1,4 +1,6 @@
 // Datasets: fixed 1-D/2-D arrays written from Armadillo, and series growing along axis 0 (h5.hpp).
+#include <hdf5_hl.h>
+
 #include <stdexcept>
 
 #include "layerwise/core/check.hpp"
@@ -85,9 +87,22 @@ template <class T> arma::Mat<T> read_matrix(const Object& loc, const std::string
   return transpose(transposed);
 }
 
-void describe(const Object& dataset, const std::string& description, const std::string& units) {
+void describe(const Object& dataset, const std::string& long_name, const std::string& description,
+              const std::string& units) {
+  write_attr(dataset, "long_name", long_name);
   write_attr(dataset, "description", description);
-  if (!units.empty()) write_attr(dataset, "units", units);
+  write_attr(dataset, "units", units);
+}
+
+void make_scale(const Object& scale, const std::string& name) {
+  quiet();
+  check_ok(H5DSset_scale(scale.id(), name.c_str()), "make_scale", "cannot make a dimension scale", scale.where());
+}
+
+void attach_scale(const Object& dataset, const Object& scale, unsigned axis) {
+  quiet();
+  check_ok(H5DSattach_scale(dataset.id(), scale.id(), axis), "attach_scale",
+           cat("cannot attach dimension scale ", scale.path(), " to axis ", axis), dataset.where());
 }
 
 #define LW_H5_INSTANTIATE(T)                                                                   \
@@ -116,6 +131,8 @@ Series Series::create(const Object& loc, const std::string& name, Dtype dtype, h
   Object dcpl = own(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "Series::create", "cannot create property list", where);
   check_ok(H5Pset_chunk(dcpl.id(), static_cast<int>(chunk.size()), chunk.data()), "Series::create",
            "cannot set chunking", where);
+  check_ok(H5Pset_shuffle(dcpl.id()), "Series::create", "cannot set the shuffle filter", where);
+  check_ok(H5Pset_deflate(dcpl.id(), series_gzip_level), "Series::create", "cannot set gzip", where);
   const hid_t id = H5Dcreate2(loc.id(), name.c_str(), native(dtype), space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT);
   Series s;
   s.dataset_ = Object(check_id(id, "Series::create", "cannot create dataset", where), H5Dclose, loc.file(), path);

@@ -1,5 +1,6 @@
 #include "layerwise/io/probe_file.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "layerwise/core/build_info.hpp"
@@ -12,7 +13,9 @@ namespace {
 void write_record(const h5::Object& g, const ProbeRecord& r) {
   const auto put = [&](const char* name, const std::vector<double>& v, const char* what,
                        const char* units) {
-    h5::describe(h5::write_vector(g, name, arma::vec(v)), what, units);
+    std::string long_name = name;  // grad_norm_W -> "grad norm W"
+    std::replace(long_name.begin(), long_name.end(), '_', ' ');
+    h5::describe(h5::write_vector(g, name, arma::vec(v)), long_name, what, *units != '\0' ? units : "1");
   };
   put("grad_norm_W", r.grad_norm_W, "per layer: ||dL/dW||_F, mean over the batches", "");
   put("grad_norm_b", r.grad_norm_b, "per layer: ||dL/db||_2, mean over the batches", "");

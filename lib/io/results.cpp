@@ -27,34 +27,36 @@ std::string layer_name(std::size_t layer) {
 struct EpochField {
   const char* name;
   double EpochRow::*member;
+  const char* long_name;
   const char* description;
   const char* units;
 };
 const EpochField epoch_fields[] = {
-    {"train_loss", &EpochRow::train_loss, "training loss of this epoch: mean over its minibatches as trained (dropout on), weighted by batch size", ""},
-    {"train_error", &EpochRow::train_error, "training classification error of this epoch, counted on its minibatches as trained", "fraction"},
-    {"valid_loss", &EpochRow::valid_loss, "loss on the validation set after this epoch, mean over examples", ""},
-    {"valid_error", &EpochRow::valid_error, "classification error on the validation set after this epoch", "fraction"},
-    {"wall_time_s", &EpochRow::wall_time_s, "wall-clock time of this epoch (training and evaluation)", "s"},
+    {"train_loss", &EpochRow::train_loss, "training loss", "training loss of this epoch: mean over its minibatches as trained (dropout on), weighted by batch size", "1"},
+    {"train_error", &EpochRow::train_error, "training error", "training classification error of this epoch, counted on its minibatches as trained", "fraction"},
+    {"valid_loss", &EpochRow::valid_loss, "validation loss", "loss on the validation set after this epoch, mean over examples", "1"},
+    {"valid_error", &EpochRow::valid_error, "validation error", "classification error on the validation set after this epoch", "fraction"},
+    {"wall_time_s", &EpochRow::wall_time_s, "epoch wall time", "wall-clock time of this epoch (training and evaluation)", "s"},
 };
 
 struct StepField {
   const char* name;
   std::vector<double> StepRow::*member;
+  const char* long_name;
   const char* description;
   const char* units;
 };
 constexpr std::size_t step_rows_per_write = 256;  // the steps datasets' chunk rows
 
 const StepField step_fields[] = {
-    {"grad_norm_W", &StepRow::grad_norm_W, "per layer: Frobenius norm of dL/dW of the minibatch, before the update", ""},
-    {"grad_norm_b", &StepRow::grad_norm_b, "per layer: Euclidean norm of dL/db of the minibatch, before the update", ""},
-    {"delta_norm", &StepRow::delta_norm, "per layer: Frobenius norm of the back-propagated error dL/dz over the minibatch", ""},
-    {"weight_norm_W", &StepRow::weight_norm_W, "per layer: Frobenius norm of W before the update", ""},
-    {"update_ratio", &StepRow::update_ratio, "per layer: Frobenius norm of this step's change of W divided by that of W", ""},
-    {"act_mean", &StepRow::act_mean, "per layer: mean of the activations a over units and examples of the minibatch", ""},
-    {"act_std", &StepRow::act_std, "per layer: standard deviation of the activations a over units and examples", ""},
-    {"act_saturated", &StepRow::act_saturated,
+    {"grad_norm_W", &StepRow::grad_norm_W, "weight gradient norm", "per layer: Frobenius norm of dL/dW of the minibatch, before the update", "1"},
+    {"grad_norm_b", &StepRow::grad_norm_b, "bias gradient norm", "per layer: Euclidean norm of dL/db of the minibatch, before the update", "1"},
+    {"delta_norm", &StepRow::delta_norm, "delta norm", "per layer: Frobenius norm of the back-propagated error dL/dz over the minibatch, divided by sqrt(batch size)", "1"},
+    {"weight_norm_W", &StepRow::weight_norm_W, "weight norm", "per layer: Frobenius norm of W before the update", "1"},
+    {"update_ratio", &StepRow::update_ratio, "update ratio", "per layer: Frobenius norm of this step's change of W divided by that of W", "1"},
+    {"act_mean", &StepRow::act_mean, "activation mean", "per layer: mean of the activations a over units and examples of the minibatch", "1"},
+    {"act_std", &StepRow::act_std, "activation standard deviation", "per layer: standard deviation of the activations a over units and examples", "1"},
+    {"act_saturated", &StepRow::act_saturated, "saturated fraction",
      "per layer: fraction of (unit, example) activations saturated: sigmoid/tanh within 1% of a bound, relu zero", "fraction"},
 };
 
@@ -87,7 +89,9 @@ std::filesystem::path partial_path(const std::filesystem::path& dir, const std::
 }
 
 struct RunFile::Impl {
-  std::filesystem::path partial, final_path, current;
+  // writing: the file HDF5 has open (hidden, .<run_id>.h5.writing); partial: the published copy
+  // of it (<run_id>.h5.partial); publishing: the copy on its way there (.<run_id>.h5.publishing).
+  std::filesystem::path writing, publishing, partial, final_path, current;
   h5::Object file, pretrain, finetune;
   RunStatus status = RunStatus::running;
   bool finished = false, has_config = false, has_data = false, has_network = false, has_summary = false;
@@ -129,10 +133,26 @@ struct RunFile::Impl {
     }
     pending_steps.clear();
   }
+  // Every flush publishes: the flushed file is copied and the copy renamed over <run_id>.h5.partial,
+  // so that a reader (h5py, h5dump, tools/analysis/report) opens a consistent file holding every
+  // flushed epoch, while the writer keeps its own file open. A reader never touches the writer's
+  // file: it neither blocks the writer (HDF5 locks an open file) nor sees it half-written, and a
+  // reader holding the old copy open keeps reading it (the rename unlinks, never overwrites).
+  void publish() {
+    std::error_code ec;
+    std::filesystem::copy_file(writing, publishing, std::filesystem::copy_options::overwrite_existing, ec);
+    if (!ec) std::filesystem::rename(publishing, partial, ec);
+    if (ec) {
+      std::error_code ignored;
+      std::filesystem::remove(publishing, ignored);
+      require_io(false, cat("RunFile: cannot publish ", partial.string(), ": ", ec.message()));
+    }
+  }
   void flush_file() {
     write_pending_steps();
     fault_point("flush");
     h5::flush(file);
+    publish();
   }
   void close_all() {
     epoch_series.clear();
@@ -187,6 +207,8 @@ RunFile::RunFile(const std::filesystem::path& dir, const RunHeader& header, bool
   Impl& m = *impl_;
   require(safe_run_id(header.run_id), cat("RunFile(): run_id must match [A-Za-z0-9._-]+ (", header.run_id, ")"));
   m.partial = m.current = partial_path(dir, header.run_id);
+  m.writing = dir / cat(".", header.run_id, ".h5.writing");
+  m.publishing = dir / cat(".", header.run_id, ".h5.publishing");
   m.final_path = results_path(dir, header.run_id);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -205,7 +227,11 @@ RunFile::RunFile(const std::filesystem::path& dir, const RunHeader& header, bool
                  "): a folder of that name is in the way"));
   std::filesystem::remove(m.partial, ec);
   require_io(!ec, cat("RunFile(): cannot remove the old partial (", m.partial.string(), "): ", ec.message()));
-  m.file = h5::create_file(m.partial, h5::Create::exclusive);
+  for (const auto& stale : {m.writing, m.publishing}) {  // left by a killed writer of this run
+    std::filesystem::remove(stale, ec);
+    require_io(!ec, cat("RunFile(): cannot remove ", stale.string(), ": ", ec.message()));
+  }
+  m.file = h5::create_file(m.writing, h5::Create::exclusive);
   const h5::Object& f = m.file;
   h5::write_attr(f, "schema_version", results_schema_version);
   h5::write_attr(f, "run_id", header.run_id);
@@ -219,22 +245,35 @@ RunFile::RunFile(const std::filesystem::path& dir, const RunHeader& header, bool
   h5::write_attr(f, "host", host_name());
   m.pretrain = h5::create_group(f, "pretrain");
   m.finetune = h5::create_group(f, "finetune");
-  h5::flush(f);
+  m.flush_file();
 }
 
 RunFile::~RunFile() {
   if (!impl_ || impl_->finished) return;
   Impl& m = *impl_;
-  const RunStatus final_status = m.status == RunStatus::running ? RunStatus::failed : m.status;
+  // Still running, or a finish() that failed part-way (complete was never reached): failed.
+  const RunStatus final_status =
+      m.status == RunStatus::running || m.status == RunStatus::complete ? RunStatus::failed : m.status;
+  std::error_code ec;
   try {
     m.write_pending_steps();  // the rows so far are true; the status says the run failed
     set_status(final_status);
     m.close_all();
+    std::filesystem::rename(m.writing, m.partial, ec);  // the writer's file replaces the last copy
+    if (!ec) return;
   } catch (...) {  // a destructor must not throw; the file stays .partial
-    // A write failed (a full disk, EFBIG, EIO): the rows not yet flushed are lost, the status is
-    // still written if anything can be, so that the file does not say "running".
-    m.abandon();
+  }
+  // A write failed (a full disk, EFBIG, EIO): the rows not yet flushed are lost, the status is
+  // still written if anything can be, so that the file does not say "running". The writer's file
+  // when it takes the status (it holds the most), else the last published copy.
+  m.abandon();
+  std::filesystem::remove(m.publishing, ec);
+  if (record_status(m.writing, final_status) || !std::filesystem::exists(m.partial, ec)) {
+    std::filesystem::rename(m.writing, m.partial, ec);
+    if (!ec) record_status(m.partial, final_status);
+  } else {
     record_status(m.partial, final_status);
+    std::filesystem::remove(m.writing, ec);
   }
 }
 
@@ -288,26 +327,47 @@ void RunFile::write_network(const NetworkInfo& n) {
   m.n_layers = n.activations.size();
   const hsize_t L = m.n_layers;
 
+  // Dimension scales (netCDF-4 / xarray): epochs are indexed by `epoch`, steps by `step`, the
+  // per-layer columns by `layer` (0 .. L-1, one scale in each group).
+  const auto layer_scale = [&](const h5::Object& group) {
+    h5::Object layer =
+        h5::write_vector(group, "layer", arma::Col<std::int64_t>(arma::regspace<arma::Col<std::int64_t>>(0, L - 1)));
+    h5::describe(layer, "layer", "weight layer, 0 next to the input; the columns of the per-layer datasets", "1");
+    h5::make_scale(layer, "layer");
+    return layer;
+  };
   const h5::Object e = h5::create_group(m.finetune, "epochs");
   m.epoch_epoch = h5::Series::create(e, "epoch", h5::Dtype::int64, 0, 64);
-  h5::describe(m.epoch_epoch.dataset(), "epoch number, 1-based: row e is written after e passes over the training set");
+  h5::describe(m.epoch_epoch.dataset(), "epoch", "epoch number, 1-based: row e is written after e passes over the training set", "1");
+  h5::make_scale(m.epoch_epoch.dataset(), "epoch");
+  const h5::Object epoch_layer = layer_scale(e);
   for (const auto& f : epoch_fields) {
     m.epoch_series.push_back(h5::Series::create(e, f.name, h5::Dtype::float64, 0, 64));
-    h5::describe(m.epoch_series.back().dataset(), f.description, f.units);
+    h5::describe(m.epoch_series.back().dataset(), f.long_name, f.description, f.units);
+    h5::attach_scale(m.epoch_series.back().dataset(), m.epoch_epoch.dataset(), 0);
   }
   m.epoch_grad = h5::Series::create(e, "grad_norm_W_mean", h5::Dtype::float64, L, 64);
-  h5::describe(m.epoch_grad.dataset(), "per layer: mean over every step of the epoch of the Frobenius norm of dL/dW");
+  h5::describe(m.epoch_grad.dataset(), "mean weight gradient norm",
+               "per layer: mean over every step of the epoch of the Frobenius norm of dL/dW", "1");
+  h5::attach_scale(m.epoch_grad.dataset(), m.epoch_epoch.dataset(), 0);
+  h5::attach_scale(m.epoch_grad.dataset(), epoch_layer, 1);
 
   const h5::Object s = h5::create_group(m.finetune, "steps");
-  m.step_step = h5::Series::create(s, "step", h5::Dtype::int64, 0);
-  h5::describe(m.step_step.dataset(), "update number, 0-based; the statistics are taken before this update (0 = at initialisation)");
-  m.step_epoch = h5::Series::create(s, "epoch", h5::Dtype::int64, 0);
-  h5::describe(m.step_epoch.dataset(), "epoch (1-based) the step belongs to");
-  m.step_loss = h5::Series::create(s, "batch_loss", h5::Dtype::float64, 0);
-  h5::describe(m.step_loss.dataset(), "loss of the minibatch before the update, mean over its examples");
+  m.step_step = h5::Series::create(s, "step", h5::Dtype::int64, 0, step_rows_per_write);
+  h5::describe(m.step_step.dataset(), "step",
+               "update number, 0-based; the statistics are taken before this update (0 = at initialisation)", "1");
+  h5::make_scale(m.step_step.dataset(), "step");
+  const h5::Object step_layer = layer_scale(s);
+  m.step_epoch = h5::Series::create(s, "epoch", h5::Dtype::int64, 0, step_rows_per_write);
+  h5::describe(m.step_epoch.dataset(), "epoch", "epoch (1-based) the step belongs to", "1");
+  m.step_loss = h5::Series::create(s, "batch_loss", h5::Dtype::float64, 0, step_rows_per_write);
+  h5::describe(m.step_loss.dataset(), "minibatch loss", "loss of the minibatch before the update, mean over its examples", "1");
+  for (const h5::Series* series : {&m.step_epoch, &m.step_loss}) h5::attach_scale(series->dataset(), m.step_step.dataset(), 0);
   for (const auto& f : step_fields) {
-    m.step_series.push_back(h5::Series::create(s, f.name, h5::Dtype::float64, L));
-    h5::describe(m.step_series.back().dataset(), f.description, f.units);
+    m.step_series.push_back(h5::Series::create(s, f.name, h5::Dtype::float64, L, step_rows_per_write));
+    h5::describe(m.step_series.back().dataset(), f.long_name, f.description, f.units);
+    h5::attach_scale(m.step_series.back().dataset(), m.step_step.dataset(), 0);
+    h5::attach_scale(m.step_series.back().dataset(), step_layer, 1);
   }
   m.has_network = true;
 }
@@ -327,13 +387,16 @@ void RunFile::begin_pretrain_layer(std::size_t layer, const std::string& scheme,
     write_value(m.pretrain_layer, o.key, o.value);
   }
   m.pretrain_epoch = h5::Series::create(m.pretrain_layer, "epoch", h5::Dtype::int64, 0, 64);
-  h5::describe(m.pretrain_epoch.dataset(), "pretraining epoch of this layer, 1-based");
+  h5::describe(m.pretrain_epoch.dataset(), "epoch", "pretraining epoch of this layer, 1-based", "1");
+  h5::make_scale(m.pretrain_epoch.dataset(), "epoch");
   m.pretrain_loss = h5::Series::create(m.pretrain_layer, "loss", h5::Dtype::float64, 0, 64);
-  h5::describe(m.pretrain_loss.dataset(), "the scheme's training loss in this epoch, mean over examples");
+  h5::describe(m.pretrain_loss.dataset(), "pretraining loss", "the scheme's training loss in this epoch, mean over examples", "1");
   m.pretrain_valid_loss = h5::Series::create(m.pretrain_layer, "valid_loss", h5::Dtype::float64, 0, 64);
-  h5::describe(m.pretrain_valid_loss.dataset(),
-               "the scheme's loss on the validation set after this epoch, mean over examples; NaN without one");
-  h5::flush(m.file);
+  h5::describe(m.pretrain_valid_loss.dataset(), "pretraining validation loss",
+               "the scheme's loss on the validation set after this epoch, mean over examples; NaN without one", "1");
+  for (const h5::Series* series : {&m.pretrain_loss, &m.pretrain_valid_loss})
+    h5::attach_scale(series->dataset(), m.pretrain_epoch.dataset(), 0);
+  m.flush_file();
 }
 
 void RunFile::append_pretrain_epoch(std::int64_t epoch, double loss, double valid_loss) {
@@ -364,7 +427,7 @@ void RunFile::write_pretrain_stack(const std::string& key, const std::string& fi
   m.require_open("write_pretrain_stack");
   h5::write_attr(m.pretrain, "stack_key", key);
   h5::write_attr(m.pretrain, "stack_file", file);
-  h5::flush(m.file);
+  m.flush_file();
 }
 
 void RunFile::append_epoch(const EpochRow& row) {
@@ -404,8 +467,8 @@ void RunFile::write_weights(WeightStage stage, std::size_t layer, const arma::Ma
   const h5::Object g = h5::require_group(m.file, path);
   for (const char* name : {"W", "b"})
     if (h5::exists(g, name)) h5::remove(g, name);  // replaced (the space is not reclaimed)
-  h5::describe(h5::write_matrix(g, "W", W), cat("weights of layer ", layer, ", shape (fan_out, fan_in): z = W a + b"));
-  h5::describe(h5::write_vector(g, "b", b), cat("biases of layer ", layer, ", shape (fan_out)"));
+  h5::describe(h5::write_matrix(g, "W", W), "weights", cat("weights of layer ", layer, ", shape (fan_out, fan_in): z = W a + b"), "1");
+  h5::describe(h5::write_vector(g, "b", b), "biases", cat("biases of layer ", layer, ", shape (fan_out)"), "1");
 }
 template void RunFile::write_weights<float>(WeightStage, std::size_t, const arma::Mat<float>&, const arma::Col<float>&);
 template void RunFile::write_weights<double>(WeightStage, std::size_t, const arma::Mat<double>&, const arma::Col<double>&);
@@ -442,17 +505,22 @@ std::filesystem::path RunFile::finish(RunStatus status) {
             cat("RunFile::finish(): a complete run needs config, data, network and summary written (",
                 m.partial.string(), ")"));
   set_status(status);
-  m.flush_file();
+  m.write_pending_steps();
+  fault_point("flush");
   m.close_all();
   m.finished = true;
+  fault_point("rename");
+  // The writer's file takes the final name: <run_id>.h5 for a complete run (the published copy is
+  // then removed), else <run_id>.h5.partial (replacing the copy).
+  const std::filesystem::path& to = status == RunStatus::complete ? m.final_path : m.partial;
+  std::error_code ec;
+  std::filesystem::rename(m.writing, to, ec);
+  require_io(!ec, cat("RunFile::finish(): cannot rename ", m.writing.string(), " to ", to.string(), ": ", ec.message()));
   if (status == RunStatus::complete) {
-    fault_point("rename");
-    std::error_code ec;
-    std::filesystem::rename(m.partial, m.final_path, ec);
-    require_io(!ec, cat("RunFile::finish(): cannot rename ", m.partial.string(), " to ", m.final_path.string(), ": ",
-                        ec.message()));
-    m.current = m.final_path;
+    std::filesystem::remove(m.partial, ec);
+    require_io(!ec, cat("RunFile::finish(): cannot remove ", m.partial.string(), ": ", ec.message()));
   }
+  m.current = to;
   return m.current;
 }
 

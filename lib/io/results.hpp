@@ -1,5 +1,5 @@
 #pragma once
-// The results file, HDF5 schema version 3: the whole schema is written here and nowhere else.
+// The results file, HDF5 schema version 4: the whole schema is written here and nowhere else.
 // README holds the normative table; this header states the same contract and the decisions the
 // design left open. Adding or changing a field bumps results_schema_version and README together.
 //
@@ -8,6 +8,13 @@
 // Any other final status (diverged, failed, interrupted) is written into the file, which stays
 // <run_id>.h5.partial: only a complete run ever has the .h5 name, so resume logic checks
 // is_complete(dir, run_id) and reruns everything else (a rerun replaces the old partial).
+// Live reading: HDF5 holds the file it writes, .<run_id>.h5.writing (hidden), open and locked;
+// after every flush a copy of it is renamed over <run_id>.h5.partial, so a reader (h5py,
+// h5dump, xarray, tools/analysis/report) opens a consistent file with every flushed epoch while
+// the run goes on, without blocking or slowing the writer, and a killed writer leaves that copy.
+// At the end the writer's own file takes the final name. (HDF5's SWMR was the other route: its
+// files refuse every non-SWMR reader, h5dump included, while written and after a kill, until
+// `h5clear -s`.)
 // A complete <run_id>.h5 is never replaced unless overwrite = true; then it is deleted when the
 // new RunFile is created. The file is flushed (H5Fflush, global scope) after every fine-tuning and
 // pretraining epoch, so a killed process leaves a .partial that h5py opens, with every finished
@@ -18,10 +25,14 @@
 // variable-length UTF-8 (h5py: str). W is stored (fan_out, fan_in) as NumPy sees it; weights keep
 // the training precision (float32 or float64). L = number of weight layers = depth + 1; layer l = 0
 // is next to the input; groups are layer_00, layer_01, ...; (S, L) columns are layers 0 .. L-1.
-// Every dataset has a `description` attribute, and `units` where it applies ("s", "fraction").
+// Every dataset has `long_name`, `description` and `units` ("1" when dimensionless, "s",
+// "fraction"). Series are chunked (steps 256 rows, epochs 64) and compressed (shuffle + gzip 4).
+// Dimension scales name every series' axes: /finetune/epochs/epoch, /finetune/steps/step,
+// /pretrain/layer_NN/epoch, and `layer` (int64 0 .. L-1) in /finetune/epochs and /finetune/steps,
+// so xarray (engine h5netcdf) sees dimensions epoch, step and layer with coordinates.
 //
 // | path | contents |
-// | `/` attrs | schema_version (3), run_id, experiment, status, seed, created_utc (ISO 8601 UTC),
+// | `/` attrs | schema_version (4), run_id, experiment, status, seed, created_utc (ISO 8601 UTC),
 // |           | command_line, toolkit_version, git_describe, armadillo_version, blas (OpenBLAS config
 // |           | and version), blas_core, hdf5_version, boost_version, compiler, build_type,
 // |           | blas_threads, host |
@@ -37,8 +48,8 @@
 // |                      | the layer was read from, "" when this run trained it); datasets epoch (E) int64,
 // |                      | loss (E) float64, valid_loss (E) float64 (NaN without validation) |
 // | `/finetune/epochs` | epoch, train_loss, train_error, valid_loss, valid_error, wall_time_s (E);
-// |                    | grad_norm_W_mean (E, L) |
-// | `/finetune/steps` | step, epoch, batch_loss (S); grad_norm_W, grad_norm_b, delta_norm,
+// |                    | grad_norm_W_mean (E, L); layer (L) |
+// | `/finetune/steps` | step, epoch, batch_loss (S); layer (L); grad_norm_W, grad_norm_b, delta_norm,
 // |                   | weight_norm_W, update_ratio, act_mean, act_std, act_saturated (S, L) |
 // | `/weights/{initial,pretrained,best}/layer_NN` | optional: W (fan_out, fan_in), b (fan_out) |
 // | `/summary` attrs | best_epoch, best_valid_error, test_error, epochs_run, stopped_early (bool),
@@ -48,7 +59,8 @@
 // requires config, data, network and summary to have been written.
 //
 // Versions. 1: /pretrain/layer_NN had no valid_loss (readers: treat as absent). 2: valid_loss.
-// 3: /data n_labeled (readers: n_train when absent).
+// 3: /data n_labeled (readers: n_train when absent). 4: dimension scales (the `layer` datasets
+// are new), long_name and units on every dataset, compressed series; no field changed.
 //
 // Counting. Epochs are 1-based (row e is written after e passes over the training set). A step
 // row describes the minibatch gradient of update number `step` (0-based), taken before that update
@@ -67,7 +79,7 @@
 
 namespace lw {
 
-inline constexpr std::int64_t results_schema_version = 3;
+inline constexpr std::int64_t results_schema_version = 4;
 
 enum class RunStatus { running, complete, diverged, failed, interrupted };
 std::string to_string(RunStatus status);

@@ -16,14 +16,16 @@ constexpr std::int64_t format_version = 1;
 struct EpochColumn {
   const char* name;
   double EpochMetrics::*member;
+  const char* long_name;
   const char* description;
+  const char* units;
 };
 constexpr EpochColumn epoch_columns[] = {
-    {"train_loss", &EpochMetrics::train_loss, "the scheme's training loss in this epoch"},
-    {"train_error", &EpochMetrics::train_error, "training error in this epoch (NaN if none)"},
-    {"valid_loss", &EpochMetrics::valid_loss, "the scheme's loss on the validation set after this epoch"},
-    {"valid_error", &EpochMetrics::valid_error, "validation error after this epoch (NaN if none)"},
-    {"wall_time_s", &EpochMetrics::wall_time_s, "wall time of this epoch"},
+    {"train_loss", &EpochMetrics::train_loss, "training loss", "the scheme's training loss in this epoch", "1"},
+    {"train_error", &EpochMetrics::train_error, "training error", "training error in this epoch (NaN if none)", "fraction"},
+    {"valid_loss", &EpochMetrics::valid_loss, "validation loss", "the scheme's loss on the validation set after this epoch", "1"},
+    {"valid_error", &EpochMetrics::valid_error, "validation error", "validation error after this epoch (NaN if none)", "fraction"},
+    {"wall_time_s", &EpochMetrics::wall_time_s, "wall time", "wall time of this epoch", "s"},
 };
 
 h5::Object open_stack(const std::filesystem::path& path) {
@@ -66,7 +68,7 @@ void write_stack_file(const std::filesystem::path& path, const StackHeader& head
       for (const EpochColumn& c : epoch_columns) {
         arma::vec v(t.train.epochs.size());
         for (std::size_t e = 0; e < t.train.epochs.size(); ++e) v[e] = t.train.epochs[e].*(c.member);
-        h5::describe(h5::write_vector(g, c.name, v), c.description);
+        h5::describe(h5::write_vector(g, c.name, v), c.long_name, c.description, c.units);
       }
     }
     h5::flush(file);

@@ -32,9 +32,9 @@ namespace {
 
 std::vector<std::string> grid(const fs::path& results) {
   return {"--results", results.string(), "--experiment", "f", "--depths", "1,2", "--inits",
-          "uniform,dae", "--seeds", "1", "--width", "16", "--threads", "1", "--jobs", "1", "--data.source",
+          "uniform,xavier", "--seeds", "1", "--width", "64", "--threads", "1", "--jobs", "1", "--data.source",
           "bars_stripes", "--data.n_examples", "400", "--finetune.epochs", "3",
-          "--finetune.patience", "0", "--log.every", "3"};
+          "--finetune.patience", "0", "--log.every", "3", "--log.weights"};  // weights: depth 2 is larger
 }
 
 // depth_sweep args... with files limited to `bytes` (SIGXFSZ ignored, so writes fail with EFBIG).
@@ -139,30 +139,30 @@ BOOST_AUTO_TEST_CASE(a_full_disk_fails_the_run_keeps_finished_ones_and_a_rerun_c
   // A limit between the depth-1 and the depth-2 files: the depth-1 runs fit, the first depth-2
   // run hits the "full disk" part-way.
   const auto size = [&](const char* name) { return fs::file_size(dir / "whole/f" / name); };
-  const std::uintmax_t d1 = std::max(size("d1-sigmoid-w16-uniform-s01.h5"), size("d1-sigmoid-w16-dae-s01.h5"));
-  const std::uintmax_t d2 = std::min(size("d2-sigmoid-w16-uniform-s01.h5"), size("d2-sigmoid-w16-dae-s01.h5"));
+  const std::uintmax_t d1 = std::max(size("d1-sigmoid-w64-uniform-s01.h5"), size("d1-sigmoid-w64-xavier-s01.h5"));
+  const std::uintmax_t d2 = std::min(size("d2-sigmoid-w64-uniform-s01.h5"), size("d2-sigmoid-w64-xavier-s01.h5"));
   BOOST_REQUIRE_MESSAGE(d1 + 2048 < d2, "depth-2 files should be larger: " << d1 << " " << d2);
   const std::uintmax_t limit = (d1 + 512 + d2) / 2 / 512 * 512;
   const auto r = run_with_file_size_limit(limit, grid(dir / "b"), dir / "b.txt");
   BOOST_TEST(r.exit_code == 1, r.output);
-  BOOST_TEST(contains(r.output, "d2-sigmoid-w16-uniform-s01.h5.partial"), r.output);
+  BOOST_TEST(contains(r.output, "d2-sigmoid-w64-uniform-s01.h5"), r.output);  // .partial or its .writing
   BOOST_TEST(contains(r.output, "File too large"), r.output);
   const auto status = [&](const char* name) {
     return lw::read_status(dir / "b/f" / name).value_or("unreadable");
   };
-  BOOST_TEST(status("d1-sigmoid-w16-uniform-s01.h5") == "complete");
-  BOOST_TEST(status("d1-sigmoid-w16-dae-s01.h5") == "complete");
-  BOOST_TEST(!fs::exists(dir / "b/f/d2-sigmoid-w16-uniform-s01.h5"));  // never renamed to look complete
+  BOOST_TEST(status("d1-sigmoid-w64-uniform-s01.h5") == "complete");
+  BOOST_TEST(status("d1-sigmoid-w64-xavier-s01.h5") == "complete");
+  BOOST_TEST(!fs::exists(dir / "b/f/d2-sigmoid-w64-uniform-s01.h5"));  // never renamed to look complete
   // Failed, and says so if HDF5 can still open it (a flush that stopped half-way can leave a
   // superblock that claims more bytes than the disk took: "truncated file"); never "running".
-  const std::string broken = status("d2-sigmoid-w16-uniform-s01.h5.partial");
+  const std::string broken = status("d2-sigmoid-w64-uniform-s01.h5.partial");
   BOOST_TEST((broken == "failed" || broken == "unreadable"), broken);
-  BOOST_TEST(!fs::exists(dir / "b/f/d2-sigmoid-w16-dae-s01.h5.partial"));  // the sweep stopped there
+  BOOST_TEST(!fs::exists(dir / "b/f/d2-sigmoid-w64-xavier-s01.h5.partial"));  // the sweep stopped there
   // With room again, a rerun redoes the broken run and the rest.
   const auto rerun = run_program(depth_sweep(), grid(dir / "b"), dir / "c.txt");
   BOOST_REQUIRE_MESSAGE(rerun.exit_code == 0, rerun.output);
   BOOST_TEST(contains(rerun.output, "2 of 4 runs complete, skipped"), rerun.output);
-  for (const char* name : {"d1-sigmoid-w16-uniform-s01.h5", "d1-sigmoid-w16-dae-s01.h5", "d2-sigmoid-w16-uniform-s01.h5", "d2-sigmoid-w16-dae-s01.h5"})
+  for (const char* name : {"d1-sigmoid-w64-uniform-s01.h5", "d1-sigmoid-w64-xavier-s01.h5", "d2-sigmoid-w64-uniform-s01.h5", "d2-sigmoid-w64-xavier-s01.h5"})
     BOOST_TEST(lw::test::compare_results(dir / "whole/f" / name, dir / "b/f" / name) == "", name);
 }
 
@@ -184,11 +184,16 @@ BOOST_AUTO_TEST_CASE(killed_at_each_critical_point_a_rerun_gives_the_files_of_an
       BOOST_TEST(killed.exit_code == 128 + 9, killed.output);
       BOOST_TEST(crash_invariant(res / "k") == "");
       if (std::string(at).rfind("rename", 0) == 0) {  // complete inside, never renamed: redone
-        std::vector<fs::path> partials;
-        for (const auto& f : lw::test::files_in(res / "k"))
+        std::vector<fs::path> partials, writing;
+        for (const auto& f : lw::test::files_in(res / "k")) {
           if (f.extension() == ".partial") partials.push_back(f);
+          if (f.extension() == ".writing") writing.push_back(f);
+        }
         BOOST_TEST_REQUIRE(partials.size() == 1u);
-        BOOST_TEST(lw::read_status(partials[0]).value_or("unreadable") == "complete");
+        BOOST_TEST_REQUIRE(writing.size() == 1u);
+        // The writer's own file says complete; the copy readers see is the last one published.
+        BOOST_TEST(lw::read_status(writing[0]).value_or("unreadable") == "complete");
+        BOOST_TEST(lw::read_status(partials[0]).value_or("unreadable") == "running");
       }
       if (std::string(at).rfind("stack", 0) == 0) {  // the stack's .partial, never used
         int partial_stacks = 0;
@@ -251,7 +256,7 @@ BOOST_AUTO_TEST_CASE(a_run_that_fails_for_lack_of_space_says_failed_not_running)
   const auto r = run_with_file_size_limit(30 * 1024, grid(dir / "b"), dir / "b.txt");
   BOOST_TEST(r.exit_code == 1, r.output);
   BOOST_TEST(contains(r.output, "File too large"), r.output);
-  BOOST_TEST(lw::read_status(dir / "b/f/d1-sigmoid-w16-uniform-s01.h5.partial").value_or("unreadable") ==
+  BOOST_TEST(lw::read_status(dir / "b/f/d1-sigmoid-w64-uniform-s01.h5.partial").value_or("unreadable") ==
              "failed");
 }
 

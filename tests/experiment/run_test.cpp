@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(pretrain_layers_record_typed_options_under_their_own_keys_a
   const lw::RunOutcome out = lw::run_one(cfg, run, split, {}, "test", nullptr, nullptr);
   BOOST_TEST_REQUIRE((out.status == lw::RunStatus::complete), out.message);
   const lw::h5::Object f = lw::h5::open_file(out.file);
-  BOOST_TEST(lw::h5::read_attr<std::int64_t>(f, "schema_version") == 3);
+  BOOST_TEST(lw::h5::read_attr<std::int64_t>(f, "schema_version") == 4);
   for (const char* layer : {"pretrain/layer_00", "pretrain/layer_01"}) {
     BOOST_TEST_CONTEXT(layer) {
       const lw::h5::Object g = lw::h5::open_group(f, layer);

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Checks a layerwise results file against HDF5 schema version 2 from Python (h5py).
+"""Checks a layerwise results file against HDF5 schema version 4 from Python (h5py), and
+opens its series with xarray (engine h5netcdf): named dimensions with coordinates, no phony ones.
 
 usage: check_results_schema.py FILE [--sample] [--killed] [--pretrained]
   --sample  also check the known values written by lw_write_sample_results (W[i, j] = 100 l + 10 i + j)
@@ -56,7 +57,35 @@ def check_series(group, name, dtype, ncols=None):
     if ncols is not None and d.ndim == 2:
         check(d.shape[1] == ncols, f"{d.name} shape {d.shape}, want (rows, {ncols})")
     check(d.maxshape[0] is None and d.chunks is not None, f"{d.name} is not chunked and unlimited along axis 0")
+    check(d.compression == "gzip" and d.shuffle, f"{d.name} is not compressed (gzip with shuffle)")
     return d
+
+
+def check_scales(group, axes):
+    """Every dataset of `group` but the scales has its axes attached to the scales named in
+    `axes` (axis 0 the row scale; axis 1, when 2-D, `layer`)."""
+    for name, d in group.items():
+        if name in axes or name == "layer":
+            check(h5py.h5ds.is_scale(d.id), f"{d.name} is not a dimension scale")
+            continue
+        for axis in range(d.ndim):
+            want = axes[0] if axis == 0 else "layer"
+            got = [s.name.rsplit("/", 1)[-1] for s in d.dims[axis].values()]
+            check(got == [want], f"{d.name} axis {axis} attached to {got}, want [{want!r}]")
+
+
+def check_xarray(path, group, dims):
+    try:
+        import xarray as xr
+    except ImportError as e:
+        check(False, f"xarray missing: {e}")
+        return
+    with xr.open_dataset(path, group=group, engine="h5netcdf") as ds:
+        check(set(ds.dims) == set(dims), f"xarray {group}: dims {dict(ds.dims)}, want {dims}")
+        for d in dims:
+            check(d in ds.coords, f"xarray {group}: no coordinate {d}")
+        phony = [d for d in ds.dims if str(d).startswith("phony")]
+        check(not phony, f"xarray {group}: phony dimensions {phony}")
 
 
 def main(argv):
@@ -72,7 +101,7 @@ def main(argv):
                                          "blas_core", "hdf5_version", "boost_version", "compiler",
                                          "build_type", "host")})
     check_attrs(f, {"schema_version": is_int, "seed": is_int, "blas_threads": is_int})
-    check(f.attrs.get("schema_version") == 3, "schema_version != 3")
+    check(f.attrs.get("schema_version") == 4, "schema_version != 4")
     status = f.attrs.get("status")
     check(status in STATUSES, f"status {status!r}")
     check(path.endswith(".h5") == (status == "complete"), f"name {path} does not match status {status}")
@@ -101,6 +130,15 @@ def main(argv):
                  "act_std", "act_saturated"):
         d = check_series(fs, name, np.float64, L)
         check(d is None or d.shape[0] == st.shape[0], f"{fs.name}/{name} rows differ from step")
+
+    check_scales(fe, ("epoch",))
+    check_scales(fs, ("step",))
+    check(list(fs["layer"][()]) == list(range(L)) and list(fe["layer"][()]) == list(range(L)), "layer scales 0 .. L-1")
+    check_xarray(path, "finetune/steps", ("step", "layer"))
+    check_xarray(path, "finetune/epochs", ("epoch", "layer"))
+    for name in f["pretrain"]:
+        check_scales(f["pretrain"][name], ("epoch",))
+        check_xarray(path, f"pretrain/{name}", ("epoch",))
 
     if killed:
         check(status == "running", f"killed run has status {status!r}")
@@ -149,7 +187,8 @@ def main(argv):
 
     def visit(name, obj):
         if isinstance(obj, h5py.Dataset):
-            check(is_str(obj.attrs.get("description")), f"/{name} has no str description")
+            for a in ("long_name", "description", "units"):
+                check(is_str(obj.attrs.get(a)), f"/{name} has no str {a}")
     f.visititems(visit)
 
     if sample:

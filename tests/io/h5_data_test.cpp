@@ -4,6 +4,7 @@
 // tests/io/h5_test.cpp covers one double matrix's layout, a float read back, int64 vectors and a
 // float64/int64 series; here: weight-shaped (fan_out x fan_in) float and double matrices, stored
 // types, conversions, edge shapes, float32 series and the failure messages.
+#include <hdf5_hl.h>
 #include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <stdexcept>
@@ -206,20 +207,55 @@ BOOST_AUTO_TEST_CASE(empty_vectors_and_matrices_round_trip_with_their_shape) {
   BOOST_TEST(M.n_cols == 3u);
 }
 
-BOOST_AUTO_TEST_CASE(describe_sets_the_description_and_units_only_when_given) {
+BOOST_AUTO_TEST_CASE(describe_sets_long_name_description_and_units_and_rewriting_replaces_them) {
   lw::test::TempDir dir;
   h5::Object f = h5::create_file(dir / "a.h5", h5::Create::truncate);
   const h5::Object a = h5::write_vector(f, "a", arma::vec{1.0});
-  const h5::Object b = h5::write_vector(f, "b", arma::vec{2.0});
-  h5::describe(a, "loss per epoch", "nats");
-  h5::describe(b, "a count");
+  h5::describe(a, "loss", "loss per epoch", "nats");
+  BOOST_TEST(h5::read_attr<std::string>(a, "long_name") == "loss");
   BOOST_TEST(h5::read_attr<std::string>(a, "description") == "loss per epoch");
   BOOST_TEST(h5::read_attr<std::string>(a, "units") == "nats");
-  BOOST_TEST(h5::read_attr<std::string>(b, "description") == "a count");
-  BOOST_TEST(!h5::has_attr(b, "units"));
-  h5::describe(a, "replaced");  // rewriting replaces the description, keeps the old units
+  h5::describe(a, "count", "replaced", "1");
   BOOST_TEST(h5::read_attr<std::string>(a, "description") == "replaced");
-  BOOST_TEST((h5::attr_names(a) == std::vector<std::string>{"description", "units"}));
+  BOOST_TEST(h5::read_attr<std::string>(a, "units") == "1");
+  BOOST_TEST((h5::attr_names(a) == std::vector<std::string>{"description", "long_name", "units"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_series_is_chunked_shuffled_and_gzipped_and_scales_name_its_dimensions) {
+  lw::test::TempDir dir;
+  h5::Object f = h5::create_file(dir / "s.h5", h5::Create::truncate);
+  h5::Series step = h5::Series::create(f, "step", h5::Dtype::int64, 0, 16);
+  h5::Series x = h5::Series::create(f, "x", h5::Dtype::float64, 3, 16);
+  const h5::Object layer = h5::write_vector(f, "layer", arma::Col<std::int64_t>{0, 1, 2});
+  h5::make_scale(step.dataset(), "step");
+  h5::make_scale(layer, "layer");
+  h5::attach_scale(x.dataset(), step.dataset(), 0);
+  h5::attach_scale(x.dataset(), layer, 1);
+  for (std::int64_t i = 0; i < 40; ++i) {
+    step.append(i);
+    x.append(std::vector<double>{1.0 * i, 2.0, 3.0});
+  }
+  h5::Object dcpl(H5Dget_create_plist(x.dataset().id()), H5Pclose, "", "dcpl");
+  BOOST_TEST(H5Pget_nfilters(dcpl.id()) == 2);
+  unsigned flags = 0, level = 0;
+  std::size_t n_values = 1;
+  char name[32];
+  BOOST_TEST(H5Pget_filter2(dcpl.id(), 0, &flags, &n_values, &level, sizeof name, name, nullptr) == H5Z_FILTER_SHUFFLE);
+  n_values = 1;
+  BOOST_TEST(H5Pget_filter2(dcpl.id(), 1, &flags, &n_values, &level, sizeof name, name, nullptr) == H5Z_FILTER_DEFLATE);
+  BOOST_TEST(level == h5::series_gzip_level);
+  hsize_t chunk[2] = {0, 0};
+  BOOST_TEST(H5Pget_chunk(dcpl.id(), 2, chunk) == 2);
+  BOOST_TEST(chunk[0] == 16u);
+  BOOST_TEST(chunk[1] == 3u);
+  BOOST_TEST(H5DSis_scale(step.dataset().id()) > 0);
+  BOOST_TEST(H5DSis_attached(x.dataset().id(), step.dataset().id(), 0) > 0);
+  BOOST_TEST(H5DSis_attached(x.dataset().id(), layer.id(), 1) > 0);
+  BOOST_TEST(H5DSis_attached(x.dataset().id(), layer.id(), 0) == 0);
+  const arma::mat back = h5::read_matrix<double>(f, "x");  // compressed rows read back exactly
+  BOOST_TEST(back.n_rows == 40u);
+  BOOST_TEST(back(39, 0) == 39.0);
+  BOOST_TEST(back(7, 2) == 3.0);
 }
 
 BOOST_AUTO_TEST_CASE(reading_with_the_wrong_rank_names_both_ranks_the_file_and_the_dataset) {

@@ -29,7 +29,7 @@ BOOST_AUTO_TEST_CASE(matrices_are_stored_as_numpy_sees_them) {
   arma::mat M = {{1, 2, 3}, {4, 5, 6}};  // 2 x 3
   {
     h5::Object f = h5::create_file(dir / "m.h5", h5::Create::truncate);
-    h5::describe(h5::write_matrix(f, "M", M), "a 2 x 3 matrix", "m");
+    h5::describe(h5::write_matrix(f, "M", M), "M", "a 2 x 3 matrix", "m");
     h5::write_matrix(f, "F", arma::fmat(arma::conv_to<arma::fmat>::from(M.t())));
     h5::write_vector(f, "v", arma::Col<std::int64_t>{7, 8, 9});
   }

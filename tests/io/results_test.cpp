@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(a_complete_run_has_every_path_shape_and_type_of_schema_2) {
                         "compiler", "build_type", "host"})
     check_attr(f, s, Kind::string);
   for (const char* s : {"schema_version", "seed", "blas_threads"}) check_attr(f, s, Kind::int64);
-  BOOST_TEST(h5::read_attr<std::int64_t>(f, "schema_version") == 3);
+  BOOST_TEST(h5::read_attr<std::int64_t>(f, "schema_version") == 4);
   BOOST_TEST(h5::read_attr<std::string>(f, "status") == "complete");
   BOOST_TEST(h5::read_attr<std::string>(f, "run_id") == lw::test::sample_run_id);
   BOOST_TEST(h5::read_attr<std::int64_t>(f, "seed") == 7);
@@ -163,10 +163,13 @@ BOOST_AUTO_TEST_CASE(a_complete_run_has_every_path_shape_and_type_of_schema_2) {
   for (const char* s : {"best_valid_error", "test_error", "total_wall_time_s"}) check_attr(summary, s, Kind::float64);
   check_attr(summary, "stopped_early", Kind::boolean);
 
-  std::vector<std::string> datasets;  // every dataset carries a description
+  std::vector<std::string> datasets;  // every dataset carries a long_name, description and units
   BOOST_REQUIRE(H5Ovisit2(f.id(), H5_INDEX_NAME, H5_ITER_INC, collect_datasets, &datasets, H5O_INFO_BASIC) >= 0);
-  BOOST_TEST(datasets.size() == 2 * 3 + 7 + 11 + 2 * 8u);
-  for (const auto& d : datasets) BOOST_TEST(H5Aexists_by_name(f.id(), d.c_str(), "description", H5P_DEFAULT) > 0, d);
+  // pretrain 2 layers x 3; epochs 7 + layer; steps 11 + layer (version 4); weights 8 layers x 2
+  BOOST_TEST(datasets.size() == 2 * 3 + 7 + 1 + 11 + 1 + 2 * 8u);
+  for (const auto& d : datasets)
+    for (const char* a : {"long_name", "description", "units"})
+      BOOST_TEST(H5Aexists_by_name(f.id(), d.c_str(), a, H5P_DEFAULT) > 0, d << "@" << a);
 }
 
 BOOST_AUTO_TEST_CASE(pretrain_layer_options_go_under_their_own_keys_never_dotted_ones) {
@@ -212,6 +215,84 @@ BOOST_AUTO_TEST_CASE(a_run_is_partial_until_complete_and_other_endings_never_loo
   BOOST_TEST(listed[1].status == "interrupted");
   BOOST_TEST(listed[4].run_id == lw::test::sample_run_id);
   BOOST_TEST(listed[4].status == "complete");
+}
+
+// A running run can be read while it is written (io/results.hpp, "Live reading"): the writer's
+// HDF5 file is hidden and stays open; after each flush a consistent copy is published as the
+// .partial. A reader opens the .partial mid-run, sees every flushed epoch and none of the rows not yet flushed, keeps its view while the
+// writer goes on, and the writer is never blocked by it.
+BOOST_AUTO_TEST_CASE(a_reader_opens_the_partial_mid_run_and_sees_every_flushed_epoch) {
+  lw::test::TempDir dir;
+  const fs::path partial = dir / "live.h5.partial", writing = dir / ".live.h5.writing";
+  lw::RunFile f(dir.path(), {.run_id = "live", .experiment = "t", .seed = 1, .command_line = ""});
+  f.write_network(lw::test::sample_network());
+  BOOST_TEST(fs::exists(writing));
+  BOOST_TEST(f.path() == partial);
+  const auto epochs_in = [&](const h5::Object& file) {
+    return h5::read_vector<std::int64_t>(file, "finetune/epochs/epoch").n_elem;
+  };
+  const auto steps_in = [&](const h5::Object& file) {
+    return h5::read_vector<std::int64_t>(file, "finetune/steps/step").n_elem;
+  };
+  f.append_step(lw::test::sample_step(0, 1));
+  f.append_step(lw::test::sample_step(1, 1));
+  f.append_epoch(lw::test::sample_epoch(1));
+  f.append_step(lw::test::sample_step(2, 2));  // held: not flushed yet
+  {
+    const h5::Object reader = h5::open_file(partial);  // mid-epoch 2
+    BOOST_TEST(h5::read_attr<std::string>(reader, "status") == "running");
+    BOOST_TEST(epochs_in(reader) == 1u);
+    BOOST_TEST(steps_in(reader) == 2u);
+    // The reader holds the file open while the writer goes on: neither blocks the other.
+    f.append_epoch(lw::test::sample_epoch(2));
+    f.append_epoch(lw::test::sample_epoch(3));
+    BOOST_TEST(epochs_in(reader) == 1u);  // its own view, whole
+    const h5::Object again = h5::open_file(partial);
+    BOOST_TEST(epochs_in(again) == 3u);
+    BOOST_TEST(steps_in(again) == 3u);
+  }
+  // Whatever a reader holds, the run finishes under its final name and leaves nothing behind.
+  const h5::Object holding = h5::open_file(partial);
+  f.write_config({});
+  f.write_data({});
+  f.write_summary({});
+  BOOST_TEST(f.finish(lw::RunStatus::complete) == dir / "live.h5");
+  BOOST_TEST(!fs::exists(partial));
+  BOOST_TEST(!fs::exists(writing));
+  BOOST_TEST(epochs_in(holding) == 3u);
+  BOOST_TEST(epochs_in(h5::open_file(dir / "live.h5")) == 3u);
+  BOOST_TEST(lw::read_status(dir / "live.h5").value_or("-") == "complete");
+  BOOST_TEST(lw::list_results(dir.path()).size() == 1u);
+}
+
+// A writer killed mid-run leaves the copy of its last flush, which every reader opens; the next
+// writer of that run removes the killed one's hidden file.
+BOOST_AUTO_TEST_CASE(a_killed_writer_leaves_a_partial_every_reader_opens_and_a_rerun_clears_its_file) {
+  lw::test::TempDir dir;
+  const fs::path partial = dir / "k.h5.partial", writing = dir / ".k.h5.writing";
+  const pid_t child = ::fork();
+  BOOST_REQUIRE(child >= 0);
+  if (child == 0) {
+    lw::RunFile f(dir.path(), {.run_id = "k", .experiment = "t", .seed = 1, .command_line = ""});
+    f.write_network(lw::test::sample_network());
+    f.append_epoch(lw::test::sample_epoch(1));
+    f.append_epoch(lw::test::sample_epoch(2));
+    f.append_step(lw::test::sample_step(0, 3));
+    ::kill(::getpid(), SIGKILL);
+  }
+  int wstatus = 0;
+  BOOST_REQUIRE(::waitpid(child, &wstatus, 0) == child);
+  BOOST_TEST(WIFSIGNALED(wstatus));
+  BOOST_TEST(fs::exists(writing));
+  const h5::Object reader = h5::open_file(partial);  // no h5clear, no special mode
+  BOOST_TEST(h5::read_attr<std::string>(reader, "status") == "running");
+  BOOST_TEST(h5::read_vector<std::int64_t>(reader, "finetune/epochs/epoch").n_elem == 2u);
+  {
+    lw::RunFile again(dir.path(), {.run_id = "k", .experiment = "t", .seed = 1, .command_line = ""});
+    again.finish(lw::RunStatus::interrupted);
+  }
+  BOOST_TEST(!fs::exists(writing));
+  BOOST_TEST(lw::read_status(partial).value_or("-") == "interrupted");
 }
 
 // Step rows are held in memory and written in blocks: every row must still arrive, in order,

@@ -1,11 +1,13 @@
 """lwresults.files: finding run files in results folders and reading one run file into a dict.
 
-Reads HDF5 schema versions 1, 2 and 3 (lib/io/results.hpp): version 2 added the dataset valid_loss
+Reads HDF5 schema versions 1 to 4 (lib/io/results.hpp): version 2 added the dataset valid_loss
 to /pretrain/layer_NN (read_run() gives NaN for it in version 1 files) and stores the pretraining
 options as typed attributes; the attributes of /pretrain groups are not read here. Version 3 added
 the sweep's other axes (/config grid.<key> and search.<key>, see axes.py; read_run() gives them as
 `axes`) and /data n_labeled, the training examples fine-tuning saw (read_run()'s `n_labeled`;
-/data n_train for older files).
+/data n_train for older files). Version 4 changed no field: it added dimension scales (the
+datasets `layer` in /finetune/epochs and /finetune/steps, which read_run() leaves out of its
+tables), long_name and units, and compression.
 """
 import functools
 import math
@@ -21,7 +23,7 @@ from .axes import axes_in_config, axis_applies
 from .errors import ToolError
 from .isolated import map_isolated
 
-SCHEMA_VERSIONS = (1, 2, 3)
+SCHEMA_VERSIONS = (1, 2, 3, 4)
 STATUSES = ("complete", "running", "diverged", "failed", "interrupted", "unreadable")
 SPEC_FIELDS = ["arm", "depth", "activation", "width", "seed"]
 STEP_LAYER_FIELDS = ["grad_norm_W", "grad_norm_b", "delta_norm", "weight_norm_W", "update_ratio",
@@ -270,8 +272,8 @@ def read_run(path, steps=True, epochs=True, pretrain=True):
                 g = f["finetune/steps"]
                 if "grad_norm_W" in g and g["grad_norm_W"].ndim == 2:
                     run["L"] = int(g["grad_norm_W"].shape[1])
-                if steps:
-                    run["steps"] = {k: np.asarray(g[k][()]) for k in g.keys()}
+                if steps:  # the layer scale (schema 4) is the column index, not a series
+                    run["steps"] = {k: np.asarray(g[k][()]) for k in g.keys() if k != "layer"}
             if pretrain and "pretrain" in f:
                 for name in sorted(f["pretrain"].keys()):
                     m = re.match(r"layer_(\d+)$", name)
